@@ -1,0 +1,37 @@
+# mmzsl runtime: mmpretrain's defaults plus the zero-shot hooks.
+default_scope = 'mmpretrain'
+custom_imports = dict(imports=['mmzsl'], allow_failed_imports=False)
+
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=20),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='VisualizationHook', enable=False),
+)
+
+custom_hooks = [
+    # class embeddings + seen/unseen classes of the training split -> head
+    dict(type='SetClassRulesHook'),
+    # gamma chosen on the validation classes (val protocol), or read from a
+    # previous run's calibration.json (test protocol, set by tools/train.py)
+    dict(type='CalibrationHook', gamma='val'),
+    # exact resume: generator states travel in the checkpoints
+    dict(type='RandomStateHook'),
+]
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'),
+)
+
+vis_backends = [dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')]
+visualizer = dict(type='UniversalVisualizer', vis_backends=vis_backends)
+
+log_level = 'INFO'
+log_processor = dict(by_epoch=True)
+load_from = None
+resume = False
+randomness = dict(seed=0, deterministic=False)

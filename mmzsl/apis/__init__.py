@@ -1,0 +1,10 @@
+from .protocol import (CURVE_FILE, PROTOCOLS, RESULTS_FILE, build_runner,
+                       format_table, merge_launcher, prepare_test_config,
+                       protocol_config, run_test, setup_distributed,
+                       train_protocol, train_zsl)
+
+__all__ = [
+    'CURVE_FILE', 'PROTOCOLS', 'RESULTS_FILE', 'build_runner', 'format_table',
+    'merge_launcher', 'prepare_test_config', 'protocol_config', 'run_test',
+    'setup_distributed', 'train_protocol', 'train_zsl'
+]

@@ -1,0 +1,305 @@
+"""Run the zero-shot protocols (val, then test) through the mmengine Runner.
+
+One command trains and evaluates a crafted network exactly as the
+benchmarks prescribe:
+
+1. **val protocol** -- the config as written: train on ``split='train'``
+   (the train classes), validate on ``split='val'`` (held-out images of the
+   train classes + the validation classes, which play unseen). The
+   :class:`~mmzsl.engine.CalibrationHook` chooses ``gamma`` there and writes
+   ``<work_dir>/val_protocol/calibration.json``.
+2. **test protocol** -- the same config with the training split set to
+   ``'trainval'`` (all seen classes) and no validation; ``gamma`` is read
+   from the val protocol's file, never chosen on test. The trained model is
+   then tested on ``split='test'`` (``test_seen`` + ``test_unseen``); the
+   metrics go to ``<work_dir>/zsl_results.json`` and the seen-unseen curve
+   to ``<work_dir>/zsl_curve.png``.
+"""
+import copy
+import os
+import os.path as osp
+import time
+from typing import Dict, Optional, Sequence, Union
+
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.dist import get_dist_info, is_distributed, is_main_process
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner, find_latest_checkpoint
+
+from mmzsl.engine.hooks import read_gamma, write_json_atomic
+from mmzsl.engine.hooks.calibration_hook import CALIBRATION_FILE
+
+PROTOCOLS = ('val', 'test')
+RESULTS_FILE = 'zsl_results.json'
+CURVE_FILE = 'zsl_curve.png'
+_DONE_FILE = 'protocol_done.json'
+_TABLE_KEYS = ('T1', 'S', 'U', 'H', 'AUSUC', 'gamma')
+
+
+def setup_distributed(launcher: str) -> None:
+    """Initialise the process group before the Runner is built.
+
+    On GPUs the Runner's own NCCL initialisation is used. On a machine
+    without CUDA, the process group is initialised here with gloo and the
+    DDP wrapper must get ``device_ids=None`` (see :func:`merge_launcher`).
+
+    Args:
+        launcher (str): ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
+    """
+    if launcher == 'none' or torch.cuda.is_available() or is_distributed():
+        return
+    if launcher != 'pytorch':
+        raise RuntimeError(
+            f'launcher={launcher!r} without CUDA is not supported: on CPU '
+            'use tools/dist_train.sh (torchrun, --launcher pytorch).')
+    missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
+               if k not in os.environ]
+    if missing:
+        raise RuntimeError(
+            f'--launcher pytorch needs the environment variables {missing}; '
+            'start the job with torchrun (tools/dist_train.sh).')
+    torch.distributed.init_process_group(backend='gloo')
+
+
+def merge_launcher(cfg: Config, launcher: str) -> None:
+    """Set ``cfg.launcher`` and, without CUDA, the gloo/CPU DDP options."""
+    cfg.launcher = launcher
+    if launcher != 'none' and not torch.cuda.is_available():
+        cfg.setdefault('env_cfg', ConfigDict())
+        cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
+        cfg.env_cfg.dist_cfg.backend = 'gloo'
+        wrapper = cfg.get('model_wrapper_cfg') or ConfigDict(
+            type='MMDistributedDataParallel')
+        wrapper.setdefault('broadcast_buffers', False)
+        wrapper['device_ids'] = None
+        cfg.model_wrapper_cfg = wrapper
+
+
+def _dataset_cfg(loader_cfg: ConfigDict, name: str) -> ConfigDict:
+    dataset = loader_cfg.dataset
+    while 'split' not in dataset and 'dataset' in dataset:
+        dataset = dataset.dataset
+    if 'split' not in dataset:
+        raise KeyError(
+            f'{name}.dataset has no "split" key; zero-shot protocols need a '
+            "ZSL dataset config such as dict(type='ShapesZSL', split=...).")
+    return dataset
+
+
+def _hook_cfgs(cfg: Config, hook_type: str):
+    return [h for h in cfg.get('custom_hooks', []) if h.get('type') == hook_type]
+
+
+def _set_metric_option(evaluator_cfg, key: str, value) -> None:
+    metrics = evaluator_cfg if isinstance(evaluator_cfg,
+                                          (list, tuple)) else [evaluator_cfg]
+    for metric in metrics:
+        if metric.get('type') == 'GZSLMetric':
+            metric[key] = value
+
+
+def _check_test_evaluator(cfg: Config) -> None:
+    metrics = cfg.test_evaluator if isinstance(
+        cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
+    for metric in metrics:
+        if metric.get('type') == 'GZSLMetric' and metric.get(
+                'gamma', 'model') == 'best':
+            raise ValueError(
+                "test_evaluator has GZSLMetric(gamma='best'): that would "
+                'choose gamma on the test set. Use gamma=\'model\' (the '
+                'gamma chosen on validation classes and carried by the '
+                'model).')
+
+
+def protocol_config(cfg: Config,
+                    protocol: str,
+                    gamma: Union[str, float, None] = None) -> Config:
+    """Derive the config of one protocol from a crafting config.
+
+    Args:
+        cfg (Config): a config describing the val protocol (train on
+            ``split='train'``, validate on ``split='val'``) and the test
+            split (``split='test'``).
+        protocol (str): ``'val'`` or ``'test'``.
+        gamma (str | float, optional): for ``'test'``: the calibration
+            file of the val protocol or a number. Required for ``'test'``.
+
+    Returns:
+        Config: a new config with ``work_dir`` = ``<work_dir>/<protocol>_protocol``.
+    """
+    if protocol not in PROTOCOLS:
+        raise ValueError(f'protocol={protocol!r}; use one of {PROTOCOLS}.')
+    cfg = copy.deepcopy(cfg)
+    cfg.work_dir = osp.join(cfg.work_dir, f'{protocol}_protocol')
+    train_ds = _dataset_cfg(cfg.train_dataloader, 'train_dataloader')
+    if protocol == 'val':
+        train_ds.split = 'train'
+        if cfg.get('val_dataloader') is None:
+            raise ValueError(
+                'the val protocol needs val_dataloader (split="val") and '
+                'val_evaluator=dict(type="GZSLMetric", gamma="best").')
+        _dataset_cfg(cfg.val_dataloader, 'val_dataloader').split = 'val'
+        return cfg
+
+    if gamma is None:
+        raise ValueError(
+            'the test protocol needs gamma chosen on the val protocol: a '
+            'calibration.json path or a number (tools/train.py --gamma).')
+    train_ds.split = 'trainval'
+    cfg.val_dataloader = None
+    cfg.val_cfg = None
+    cfg.val_evaluator = None
+    hooks = _hook_cfgs(cfg, 'CalibrationHook')
+    if not hooks:
+        cfg.setdefault('custom_hooks', [])
+        cfg.custom_hooks.append(ConfigDict(type='CalibrationHook'))
+        hooks = _hook_cfgs(cfg, 'CalibrationHook')
+    for hook in hooks:
+        hook.gamma = gamma
+    _check_test_evaluator(cfg)
+    return cfg
+
+
+def build_runner(cfg: Config) -> Runner:
+    """Build a Runner from a config, as mmpretrain's tools do."""
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
+
+
+def _stage_done(work_dir: str) -> Optional[dict]:
+    import json
+    path = osp.join(work_dir, _DONE_FILE)
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def _experiment_name(cfg: Config, protocol: str) -> str:
+    stem = osp.splitext(osp.basename(cfg.filename or 'config'))[0]
+    return f'{stem}_{protocol}_{time.strftime("%Y%m%d_%H%M%S")}'
+
+
+def train_protocol(cfg: Config, protocol: str,
+                   gamma: Union[str, float, None] = None,
+                   resume: bool = False) -> Runner:
+    """Train one protocol; return the Runner (for testing afterwards)."""
+    stage_cfg = protocol_config(cfg, protocol, gamma)
+    if resume:
+        stage_cfg.resume = True
+    stage_cfg.experiment_name = _experiment_name(cfg, protocol)
+    runner = build_runner(stage_cfg)
+    runner.train()
+    if is_main_process():
+        record = dict(protocol=protocol, epoch=runner.epoch, iter=runner.iter)
+        if protocol == 'val':
+            calib = osp.join(stage_cfg.work_dir, CALIBRATION_FILE)
+            if not osp.isfile(calib):
+                raise RuntimeError(
+                    f'the val protocol finished without writing {calib}: '
+                    'custom_hooks needs CalibrationHook(gamma="val") and '
+                    'val_cfg must validate at least once (val_interval).')
+            record['gamma'] = read_gamma(calib)
+        write_json_atomic(record, osp.join(stage_cfg.work_dir, _DONE_FILE))
+    return runner
+
+
+def format_table(metrics: Dict[str, float]) -> str:
+    """A one-row text table of the ZSL metrics."""
+    keys = [k for k in _TABLE_KEYS if f'zsl/{k}' in metrics]
+    cells = [
+        f'{metrics[f"zsl/{k}"]:.4g}' if k == 'gamma' else
+        f'{metrics[f"zsl/{k}"]:.2f}' for k in keys
+    ]
+    width = [max(len(k), len(c)) for k, c in zip(keys, cells)]
+    line = '+' + '+'.join('-' * (w + 2) for w in width) + '+'
+    head = '|' + '|'.join(f' {k:>{w}} ' for k, w in zip(keys, width)) + '|'
+    row = '|' + '|'.join(f' {c:>{w}} ' for c, w in zip(cells, width)) + '|'
+    return '\n'.join([line, head, line, row, line])
+
+
+def run_test(runner: Runner, out_dir: str, extra: Optional[dict] = None
+             ) -> Dict[str, float]:
+    """Test with a built Runner, write ``zsl_results.json`` and print."""
+    metrics = runner.test()
+    if is_main_process():
+        record = {k: float(v) for k, v in metrics.items()
+                  if isinstance(v, (int, float))}
+        if extra:
+            record.update(extra)
+        path = osp.join(out_dir, RESULTS_FILE)
+        write_json_atomic(record, path)
+        runner.logger.info('zero-shot results (test protocol, per-class '
+                           'mean top-1 %, gamma chosen on validation '
+                           'classes):\n' + format_table(metrics))
+        runner.logger.info(f'results written to {path}; seen-unseen curve '
+                           f'in {osp.join(out_dir, CURVE_FILE)}')
+    return metrics
+
+
+def prepare_test_config(cfg: Config, out_dir: str) -> Config:
+    """Point the GZSL metric's curve at ``out_dir`` and guard against
+    choosing gamma on test."""
+    _check_test_evaluator(cfg)
+    _set_metric_option(cfg.test_evaluator, 'curve_file',
+                       osp.join(out_dir, CURVE_FILE))
+    return cfg
+
+
+def train_zsl(cfg: Config,
+              protocols: Sequence[str] = PROTOCOLS,
+              gamma: Union[str, float, None] = None,
+              resume: bool = False,
+              test: bool = True) -> Optional[Dict[str, float]]:
+    """Train (and test) a crafted network on the ZSL protocols.
+
+    Args:
+        cfg (Config): the crafting config (see module docstring).
+        protocols (Sequence[str]): ``('val', 'test')`` (the default, the
+            whole benchmark), ``('val',)`` or ``('test',)``.
+        gamma (str | float, optional): with ``protocols=('test',)``, the
+            calibration file or number to use. With both protocols it is
+            taken from the val protocol.
+        resume (bool): skip protocols that finished and resume the
+            interrupted one from its last checkpoint.
+        test (bool): test after the test protocol's training.
+
+    Returns:
+        dict | None: the test metrics when the test protocol ran.
+    """
+    for p in protocols:
+        if p not in PROTOCOLS:
+            raise ValueError(f'unknown protocol {p!r}; use {PROTOCOLS}.')
+    if 'test' in protocols and 'val' not in protocols and gamma is None:
+        raise ValueError(
+            'the test protocol alone needs --gamma (a calibration.json of a '
+            'val-protocol run, or a number): gamma is never chosen on test.')
+    work_dir = cfg.work_dir
+    metrics = None
+    for protocol in protocols:
+        stage_dir = osp.join(work_dir, f'{protocol}_protocol')
+        done = _stage_done(stage_dir) if resume else None
+        if protocol == 'val':
+            if done is None:
+                train_protocol(cfg, 'val', resume=resume)
+            gamma = osp.join(stage_dir, CALIBRATION_FILE)
+            continue
+        if done is not None and not test:
+            continue
+        test_cfg = prepare_test_config(copy.deepcopy(cfg), work_dir)
+        if done is None:
+            runner = train_protocol(test_cfg, 'test', gamma, resume=resume)
+        else:
+            stage_cfg = protocol_config(test_cfg, 'test', gamma)
+            stage_cfg.load_from = find_latest_checkpoint(stage_cfg.work_dir)
+            stage_cfg.experiment_name = _experiment_name(cfg, 'test')
+            runner = build_runner(stage_cfg)
+        if test:
+            gamma_source = gamma if isinstance(gamma, str) else float(gamma)
+            metrics = run_test(
+                runner, work_dir,
+                dict(protocol='test', gamma_source=gamma_source,
+                     world_size=get_dist_info()[1]))
+    return metrics

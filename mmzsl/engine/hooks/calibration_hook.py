@@ -1,0 +1,130 @@
+"""Choose the calibration gamma on validation classes and set it in the head."""
+import json
+import os
+import os.path as osp
+from typing import Optional, Union
+
+from mmengine.dist import is_main_process
+from mmengine.hooks import Hook
+from mmpretrain.registry import HOOKS
+
+from .utils import get_crafted_head
+
+CALIBRATION_FILE = 'calibration.json'
+
+
+def read_gamma(path: str) -> float:
+    """Read ``gamma`` from a previous run's ``calibration.json`` or
+    ``zsl_results.json`` (key ``zsl/gamma`` or ``gamma``)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'calibration file {path!r} does not exist. It is written by '
+            'CalibrationHook(gamma=\'val\') as <work_dir>/calibration.json '
+            'after validation (tools/train.py --protocol val).')
+    try:
+        with open(path) as f:
+            data = json.load(f)
+        value = data.get('zsl/gamma', data.get('gamma'))
+        return float(value)
+    except (ValueError, TypeError, AttributeError) as e:
+        raise ValueError(
+            f'{path!r} holds no readable gamma ({e}); expected a JSON object '
+            'with a number under "zsl/gamma" or "gamma".') from e
+
+
+def write_json_atomic(data: dict, path: str) -> None:
+    """Write ``data`` as JSON to ``path`` through a temporary file."""
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    tmp = osp.join(folder, f'.{osp.basename(path)}.{os.getpid()}.tmp')
+    with open(tmp, 'w') as f:
+        json.dump(data, f, indent=2)
+        f.write('\n')
+    os.replace(tmp, path)
+
+
+@HOOKS.register_module()
+class CalibrationHook(Hook):
+    """Set the calibrated-stacking ``gamma`` of the crafted head.
+
+    Generalised ZSL subtracts ``gamma`` from the seen classes' scores.
+    ``gamma`` must never be chosen on test data; this hook supports:
+
+    - ``gamma='val'``: after each validation epoch, take the ``gamma`` that
+      maximises H on the validation protocol (reported by
+      ``GZSLMetric(gamma='best')`` as ``zsl/gamma``) and write it into the
+      head **on every rank** (DDP does not broadcast buffers; the metrics
+      dict is the same on all ranks). Rank 0 also writes
+      ``<work_dir>/calibration.json``.
+    - a number: a fixed ``gamma``.
+    - a path: the ``gamma`` of a previous run (``calibration.json`` or
+      ``zsl_results.json``), e.g. the val-protocol run that precedes the
+      test-protocol run.
+
+    Fixed and file values are written before training, validation and
+    testing; with ``'val'`` the head keeps what the last validation chose
+    (and what a loaded checkpoint carries).
+
+    Args:
+        gamma (str | float): ``'val'``, a number or a file path.
+            Defaults to ``'val'``.
+        key (str): metric holding the chosen gamma. Defaults to
+            ``'zsl/gamma'``.
+
+    Examples:
+        >>> custom_hooks = [dict(type='CalibrationHook', gamma='val')]
+    """
+
+    priority = 'ABOVE_NORMAL'  # before CheckpointHook saves the best model
+
+    def __init__(self, gamma: Union[str, float] = 'val',
+                 key: str = 'zsl/gamma') -> None:
+        if not isinstance(gamma, (str, int, float)):
+            raise TypeError(f'gamma must be "val", a number or a file path, '
+                            f'got {gamma!r}.')
+        self.gamma = gamma
+        self.key = key
+        self._fixed: Optional[float] = None
+
+    def _fixed_gamma(self) -> Optional[float]:
+        if self.gamma == 'val':
+            return None
+        if self._fixed is None:
+            self._fixed = (
+                read_gamma(self.gamma)
+                if isinstance(self.gamma, str) else float(self.gamma))
+        return self._fixed
+
+    def _apply_fixed(self, runner) -> None:
+        gamma = self._fixed_gamma()
+        if gamma is not None:
+            get_crafted_head(runner.model).set_gamma(gamma)
+
+    def before_train(self, runner) -> None:
+        self._apply_fixed(runner)
+
+    def before_val(self, runner) -> None:
+        self._apply_fixed(runner)
+
+    def before_test(self, runner) -> None:
+        self._apply_fixed(runner)
+
+    def after_val_epoch(self, runner, metrics: Optional[dict] = None) -> None:
+        if self.gamma != 'val':
+            return
+        if not metrics or self.key not in metrics:
+            raise KeyError(
+                f'CalibrationHook(gamma="val") needs {self.key!r} in the '
+                f'validation metrics, got {sorted(metrics or {})}. Use '
+                "val_evaluator=dict(type='GZSLMetric', gamma='best') on the "
+                "val protocol (split='val').")
+        gamma = float(metrics[self.key])
+        get_crafted_head(runner.model).set_gamma(gamma)
+        runner.logger.info(f'CalibrationHook: gamma={gamma:.6g} chosen on '
+                           'the validation classes')
+        if is_main_process():
+            record = {k: float(v) for k, v in metrics.items()
+                      if isinstance(v, (int, float))}
+            record.update(gamma=gamma, epoch=runner.epoch, iter=runner.iter)
+            write_json_atomic(record, osp.join(runner.work_dir,
+                                               CALIBRATION_FILE))

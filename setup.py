@@ -1,0 +1,46 @@
+"""Install mmzsl: ``pip install -e ".[lite,tests]"`` (see README.md)."""
+import os.path as osp
+
+from setuptools import find_packages, setup
+
+
+def get_version() -> str:
+    scope: dict = {}
+    with open(osp.join(osp.dirname(__file__), 'mmzsl', 'version.py')) as f:
+        exec(f.read(), scope)
+    return scope['__version__']
+
+
+setup(
+    name='mmzsl',
+    version=get_version(),
+    description='Classifier crafting: zero-shot learning for OpenMMLab '
+    'ConvNets (mmpretrain 1.x / mmengine)',
+    long_description=open('README.md', encoding='utf-8').read()
+    if osp.exists('README.md') else '',
+    long_description_content_type='text/markdown',
+    python_requires='>=3.8',
+    packages=find_packages(exclude=('configs', 'tools', 'tests')),
+    install_requires=[
+        'torch>=2.0',
+        'torchvision',
+        'mmengine==0.10.7',
+        'mmpretrain==1.2.0',
+        'numpy',
+        'scipy',
+        'matplotlib',
+        'pillow',
+        'grad-cam>=1.5',
+        'tensorboard',
+        # mmengine 0.10.7 imports pkg_resources for ``mmpretrain::`` bases;
+        # setuptools 82 removed it.
+        'setuptools<82',
+    ],
+    extras_require={
+        # The ``mmcv`` module without compiled ops. Kept in an extra so that
+        # a user who already has the full ``mmcv`` does not get it replaced.
+        'lite': ['mmcv-lite==2.2.0'],
+        'tests': ['pytest', 'pytest-timeout'],
+    },
+    zip_safe=False,
+)

@@ -1,0 +1,181 @@
+import numpy as np
+import pytest
+import torch
+from mmengine.optim import build_optim_wrapper
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+import mmzsl  # noqa: F401
+
+NUM_CLASSES, IN_CH, EMB = 6, 8, 4
+SEEN, UNSEEN = (0, 1, 3), (2, 4)  # class 5 is outside the protocol
+
+
+def embeddings(seed=0):
+    return np.random.default_rng(seed).normal(
+        size=(NUM_CLASSES, EMB)).astype(np.float32)
+
+
+DEFAULT_ARGS = dict(
+    type='CraftedClsHead',
+    num_classes=NUM_CLASSES,
+    in_channels=IN_CH,
+    embed_dim=EMB,
+    class_embeddings=embeddings(),
+    seen_ids=SEEN,
+    unseen_ids=UNSEEN)
+
+
+def build(**kwargs):
+    cfg = dict(DEFAULT_ARGS)
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def samples(labels):
+    return [DataSample().set_gt_label(int(x)) for x in labels]
+
+
+def test_rules_are_frozen_buffers_not_parameters():
+    head = build()
+    names = dict(head.named_parameters())
+    assert set(names) == {'projection.weight', 'projection.bias'}
+    for key in ('class_embeddings', 'seen_mask', 'unseen_mask', 'gamma'):
+        assert key in head.state_dict()
+        assert key not in names
+    model = torch.nn.Sequential(head)
+    optim = build_optim_wrapper(
+        model, dict(optimizer=dict(type='SGD', lr=0.1)))
+    in_optim = {id(p) for g in optim.optimizer.param_groups for p in g['params']}
+    assert id(head.class_embeddings) not in in_optim
+    before = head.class_embeddings.clone()
+    weight = head.projection.weight.detach().clone()
+    loss = head.loss((torch.rand(5, IN_CH), ), samples([0, 1, 3, 0, 1]))
+    optim.update_params(loss['loss'])
+    assert torch.equal(before, head.class_embeddings)
+    assert not torch.equal(weight, head.projection.weight)  # it did train
+
+
+def test_rows_outside_protocol_are_zero():
+    head = build()
+    assert torch.count_nonzero(head.class_embeddings[5]) == 0
+    np.testing.assert_allclose(head.class_embeddings[list(SEEN)].numpy(),
+                               embeddings()[list(SEEN)])
+
+
+def test_loss_ignores_unseen_columns():
+    head = build(temperature=1.0, normalize=False)
+    feats = (torch.rand(4, IN_CH), )
+    labels = [0, 1, 3, 3]
+    loss = head.loss(feats, samples(labels))['loss']
+    logits = head(feats)
+    ref = torch.nn.functional.cross_entropy(logits[:, list(SEEN)],
+                                            torch.tensor([0, 1, 2, 2]))
+    torch.testing.assert_close(loss, ref)
+    # changing an unseen rule does not change the loss
+    emb = embeddings()
+    emb[2] *= -7
+    head.set_class_rules(emb, SEEN, UNSEEN)
+    torch.testing.assert_close(head.loss(feats, samples(labels))['loss'], ref)
+
+
+def test_class_transductive_puts_unseen_rules_in_softmax():
+    head = build(temperature=1.0, normalize=False, class_transductive=True)
+    feats = (torch.rand(3, IN_CH), )
+    loss = head.loss(feats, samples([0, 1, 3]))['loss']
+    cols = sorted(SEEN + UNSEEN)
+    ref = torch.nn.functional.cross_entropy(
+        head(feats)[:, cols], torch.tensor([cols.index(c) for c in (0, 1, 3)]))
+    torch.testing.assert_close(loss, ref)
+
+
+def test_unseen_label_in_training_is_an_error():
+    head = build()
+    with pytest.raises(ValueError, match=r'\[2\].*not seen classes'):
+        head.loss((torch.rand(2, IN_CH), ), samples([0, 2]))
+
+
+def test_predict_scores_and_calibration():
+    head = build()
+    feats = (torch.rand(7, IN_CH), )
+    logits = head(feats)
+    active = sorted(SEEN + UNSEEN)
+    out = head.predict(feats)
+    scores = torch.stack([o.pred_score for o in out])
+    ref = torch.zeros_like(scores)
+    ref[:, active] = torch.softmax(logits[:, active], dim=1)
+    torch.testing.assert_close(scores, ref)
+    assert all(o.zsl_gamma == 0.0 for o in out)
+
+    head.set_gamma(0.3)
+    out = head.predict(feats)
+    calibrated = ref.clone()
+    calibrated[:, list(SEEN)] -= 0.3  # gamma off the seen columns only
+    calibrated[:, [5]] = float('-inf')
+    labels = torch.cat([o.pred_label for o in out])
+    assert torch.equal(labels, calibrated.argmax(1))
+    assert all(o.zsl_gamma == pytest.approx(0.3) for o in out)
+    # pred_score stays uncalibrated
+    torch.testing.assert_close(torch.stack([o.pred_score for o in out]), ref)
+    # a large gamma sends every prediction to an unseen class
+    head.set_gamma(2.0)
+    labels = torch.cat([o.pred_label for o in head.predict(feats)])
+    assert set(labels.tolist()) <= set(UNSEEN)
+
+
+def test_state_dict_round_trip_gives_same_predictions():
+    head = build()
+    head.set_gamma(0.25)
+    fresh = MODELS.build(dict(type='CraftedClsHead', num_classes=NUM_CLASSES,
+                              in_channels=IN_CH, embed_dim=EMB))
+    assert not fresh.has_rules
+    fresh.load_state_dict(head.state_dict())
+    assert fresh.seen_ids == SEEN and fresh.unseen_ids == UNSEEN
+    assert float(fresh.gamma) == pytest.approx(0.25)
+    feats = (torch.rand(5, IN_CH), )
+    a, b = head.predict(feats), fresh.predict(feats)
+    for x, y in zip(a, b):
+        torch.testing.assert_close(x.pred_score, y.pred_score)
+        assert torch.equal(x.pred_label, y.pred_label)
+
+
+def test_head_without_rules_says_how_to_get_them():
+    head = MODELS.build(dict(type='CraftedClsHead', num_classes=NUM_CLASSES,
+                             in_channels=IN_CH, embed_dim=EMB))
+    with pytest.raises(RuntimeError, match='SetClassRulesHook'):
+        head.predict((torch.rand(1, IN_CH), ))
+
+
+@pytest.mark.parametrize('shape', [(NUM_CLASSES, EMB + 1),
+                                   (NUM_CLASSES - 1, EMB)])
+def test_embedding_shape_mismatch_is_named(shape):
+    with pytest.raises(ValueError, match='embed_dim'):
+        build(class_embeddings=np.zeros(shape, np.float32))
+
+
+def test_bad_protocol_is_rejected():
+    with pytest.raises(ValueError, match=r'both seen and unseen'):
+        build(seen_ids=(0, 1), unseen_ids=(1, 2))
+    with pytest.raises(ValueError, match='outside'):
+        build(seen_ids=(0, 9))
+
+
+def test_options_activation_dropout_normalisation():
+    head = build(activation='relu', dropout=0.5, normalize=False,
+                 temperature=2.0)
+    head.eval()
+    x = torch.rand(3, IN_CH)
+    z = torch.relu(head.projection(x))
+    torch.testing.assert_close(head((x, )), z @ head.class_embeddings.t() / 2)
+    with pytest.raises(ValueError, match='activation'):
+        build(activation='gelu-ish')
+
+
+def test_class_embeddings_from_npy(tmp_path):
+    path = tmp_path / 'emb.npy'
+    np.save(path, embeddings(3))
+    head = build(class_embeddings=str(path))
+    np.testing.assert_allclose(head.class_embeddings[0].numpy(),
+                               embeddings(3)[0])
+    with pytest.raises(FileNotFoundError, match='missing.npy'):
+        build(class_embeddings=str(tmp_path / 'missing.npy'))

@@ -1,0 +1,140 @@
+"""Train a crafted ConvNet on the zero-shot protocols and test it.
+
+    python tools/train.py configs/crafting/resnet18_shapes_semantic.py
+
+runs the val protocol (train on the train classes, choose the calibration
+gamma on the validation classes), then the test protocol (train on all seen
+classes, test on test_seen + test_unseen with that gamma), prints the table
+(T1, S, U, H, AUSUC, gamma) and writes <work_dir>/zsl_results.json and
+<work_dir>/zsl_curve.png. ``--protocol val`` or ``--protocol test --gamma X``
+runs one of them.
+"""
+import argparse
+import os
+import os.path as osp
+from copy import deepcopy
+
+from mmengine.config import Config, ConfigDict, DictAction
+
+import mmzsl  # noqa: F401  (registers the components)
+from mmzsl.apis import merge_launcher, setup_distributed, train_zsl
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description='Train a crafted zero-shot learner')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--protocol',
+        choices=['both', 'val', 'test'],
+        default='both',
+        help='"both" (default): val protocol to choose gamma, then test '
+        'protocol and test; "val": only the val protocol; "test": only the '
+        'test protocol (needs --gamma)')
+    parser.add_argument(
+        '--gamma',
+        help='calibration for --protocol test: a calibration.json / '
+        'zsl_results.json of a val-protocol run, or a number')
+    parser.add_argument(
+        '--resume',
+        action='store_true',
+        help='skip finished protocols and resume the interrupted one from '
+        'the latest checkpoint in its work dir')
+    parser.add_argument(
+        '--no-test', action='store_true', help='do not test at the end')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='enable automatic-mixed-precision training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the learning rate by the actual batch size')
+    parser.add_argument(
+        '--no-pin-memory',
+        action='store_true',
+        help='disable the pin_memory option in dataloaders')
+    parser.add_argument(
+        '--no-persistent-workers',
+        action='store_true',
+        help='disable the persistent_workers option in dataloaders')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg, args):
+    """Merge command line arguments into the config."""
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    merge_launcher(cfg, args.launcher)
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr.enable = True
+
+    default_loader = ConfigDict(
+        pin_memory=True,
+        persistent_workers=True,
+        collate_fn=dict(type='default_collate'))
+    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        if cfg.get(field, None) is None:
+            continue
+        loader = deepcopy(default_loader)
+        loader.update(cfg[field])
+        if args.no_pin_memory:
+            loader.pin_memory = False
+        if args.no_persistent_workers or loader.get('num_workers', 0) == 0:
+            loader.persistent_workers = False
+        cfg[field] = loader
+
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def parse_gamma(value):
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def main():
+    args = parse_args()
+    cfg = merge_args(Config.fromfile(args.config), args)
+    setup_distributed(args.launcher)
+    protocols = ('val', 'test') if args.protocol == 'both' else (
+        args.protocol, )
+    if args.gamma is not None and 'val' in protocols:
+        raise SystemExit('--gamma is for --protocol test; with the val '
+                         'protocol gamma is chosen on the validation classes')
+    train_zsl(
+        cfg,
+        protocols=protocols,
+        gamma=parse_gamma(args.gamma),
+        resume=args.resume,
+        test=not args.no_test)
+
+
+if __name__ == '__main__':
+    main()
