@@ -14,6 +14,7 @@ import os
 import os.path as osp
 from copy import deepcopy
 
+import torch
 from mmengine.config import Config, ConfigDict, DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
@@ -99,7 +100,7 @@ def merge_args(cfg, args):
             continue
         loader = deepcopy(default_loader)
         loader.update(cfg[field])
-        if args.no_pin_memory:
+        if args.no_pin_memory or not torch.cuda.is_available():
             loader.pin_memory = False
         if args.no_persistent_workers or loader.get('num_workers', 0) == 0:
             loader.persistent_workers = False

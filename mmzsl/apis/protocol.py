@@ -18,7 +18,6 @@ benchmarks prescribe:
 import copy
 import os
 import os.path as osp
-import time
 from typing import Dict, Optional, Sequence, Union
 
 import torch
@@ -178,8 +177,9 @@ def _stage_done(work_dir: str) -> Optional[dict]:
 
 
 def _experiment_name(cfg: Config, protocol: str) -> str:
+    # mmengine appends its timestamp to the experiment name
     stem = osp.splitext(osp.basename(cfg.filename or 'config'))[0]
-    return f'{stem}_{protocol}_{time.strftime("%Y%m%d_%H%M%S")}'
+    return f'{stem}_{protocol}'
 
 
 def train_protocol(cfg: Config, protocol: str,

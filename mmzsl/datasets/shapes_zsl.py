@@ -25,9 +25,9 @@ from mmpretrain.registry import DATASETS
 
 #: Bumped whenever the rendering or the cache layout changes, so that a cache
 #: written by another version is never reused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-SHAPES = ('circle', 'square', 'triangle', 'star', 'cross', 'hexagon')
+SHAPES = ('circle', 'square', 'triangle', 'star', 'cross', 'crescent')
 COLOURS = ('red', 'green', 'blue', 'yellow', 'magenta', 'cyan')
 PATTERNS = ('solid', 'stripes', 'dots', 'checker')
 ATTRIBUTE_GROUPS = (('shape', SHAPES), ('colour', COLOURS),
@@ -47,7 +47,7 @@ _NUM_CORNERS = {
     'triangle': 3,
     'star': 10,
     'cross': 12,
-    'hexagon': 6,
+    'crescent': 2,
 }
 _HUE_DEGREES = {
     'red': 0,
@@ -197,8 +197,17 @@ def _render(seed: int, combo: Tuple[int, int, int], index: int,
         unit = np.array([(w, -1), (w, -w), (1, -w), (1, w), (w, w), (w, 1),
                          (-w, 1), (-w, w), (-1, w), (-1, -w), (-w, -w),
                          (-w, -1)]) * 0.95
+    elif shape == 'crescent':
+        # unit disc minus a disc of radius 0.8 centred at (0.45, 0); the two
+        # circles cross at (0.625, +-0.78).
+        outer = np.radians(np.linspace(51.3, 308.7, 40))
+        inner = np.radians(np.linspace(282.6, 77.4, 32))
+        unit = np.concatenate([
+            np.stack([np.cos(outer), np.sin(outer)], 1),
+            np.stack([0.45 + 0.8 * np.cos(inner), 0.8 * np.sin(inner)], 1)
+        ])
     else:
-        n = {'square': 4, 'triangle': 3, 'hexagon': 6}[shape]
+        n = {'square': 4, 'triangle': 3}[shape]
         a = 2 * np.pi * np.arange(n) / n - np.pi / 2
         unit = np.stack([np.cos(a), np.sin(a)], 1)
     rot = np.array([[math.cos(angle), -math.sin(angle)],
@@ -245,7 +254,7 @@ class ShapesZSL(BaseDataset):
     """Synthetic zero-shot benchmark of coloured, patterned shapes.
 
     A class is one combination of a shape (circle, square, triangle, star,
-    cross, hexagon), a colour (red, green, blue, yellow, magenta, cyan) and a
+    cross, crescent), a colour (red, green, blue, yellow, magenta, cyan) and a
     surface pattern (solid, stripes, dots, checker), named like
     ``red_striped_circle``. ``num_classes`` combinations are drawn from
     ``seed``; ``num_unseen`` of them are test-unseen classes, the others are

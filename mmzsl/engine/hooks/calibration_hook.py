@@ -113,7 +113,7 @@ class CalibrationHook(Hook):
         if self.gamma != 'val':
             return
         if not metrics or self.key not in metrics:
-            raise KeyError(
+            raise RuntimeError(
                 f'CalibrationHook(gamma="val") needs {self.key!r} in the '
                 f'validation metrics, got {sorted(metrics or {})}. Use '
                 "val_evaluator=dict(type='GZSLMetric', gamma='best') on the "

@@ -1,0 +1,44 @@
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
+                       'resnet18_shapes_tiny.py')
+
+
+def data_root_options(data_root):
+    """--cfg-options pointing the tiny config's three loaders at data_root."""
+    return [
+        f'{loader}.dataset.data_root={data_root}'
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader')
+    ]
+
+
+def run_tool(tool, *args, timeout=300, env=None, check=True):
+    """Run tools/<tool> in a subprocess, bounded in time."""
+    full_env = dict(os.environ)
+    full_env['PYTHONPATH'] = REPO + os.pathsep + full_env.get('PYTHONPATH', '')
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', tool), *map(str, args)],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f'{tool} exited with {proc.returncode}\n--- stdout\n'
+            f'{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-4000:]}')
+    return proc
+
+
+@pytest.fixture(scope='session')
+def shapes_root(tmp_path_factory):
+    """One ShapesZSL cache shared by the tests that train."""
+    return tmp_path_factory.mktemp('shapes_zsl')
