@@ -18,11 +18,14 @@ import torch
 from mmengine.logging import HistoryBuffer
 
 _REGISTERED = False
+# registered by every HistoryBuffer (mmengine/logging/history_buffer.py)
+_BUILTIN_STATISTICS = ('min', 'max', 'current', 'mean')
 
 
 def _history_buffer_getattr(owner, name: str):
     """The only ``getattr`` a checkpoint may call while unpickling."""
-    allowed = getattr(HistoryBuffer, '_statistics_methods', {})
+    allowed = set(_BUILTIN_STATISTICS) | set(
+        getattr(HistoryBuffer, '_statistics_methods', {}))
     if owner is HistoryBuffer and isinstance(name, str) and name in allowed:
         return getattr(owner, name)
     raise RuntimeError(

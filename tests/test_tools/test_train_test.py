@@ -5,6 +5,8 @@ import os.path as osp
 import pytest
 import torch
 
+import mmzsl  # noqa: F401  (safe-loading allow-list)
+
 from tests.conftest import TINY_CONFIG, data_root_options, run_tool
 
 KEYS = ('zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H', 'zsl/AUSUC', 'zsl/gamma')

@@ -163,3 +163,20 @@ def test_random_state_hook_round_trip(tmp_path):
     hook.after_load_checkpoint(None, loaded)
     assert (random.random(), np.random.rand()) == expected[:2]
     assert torch.equal(torch.rand(1), expected[2])
+
+
+def test_safe_loading_refuses_other_getattr(tmp_path):
+    """The allow-listed getattr resolves HistoryBuffer statistics only."""
+    import pickle
+
+    from mmengine.logging import HistoryBuffer
+
+    class Evil:
+        def __reduce__(self):
+            return getattr, (HistoryBuffer, '__subclasses__')
+
+    path = tmp_path / 'evil.pth'
+    torch.save({'x': Evil()}, path)
+    with pytest.raises((pickle.UnpicklingError, RuntimeError),
+                       match='refusing getattr'):
+        torch.load(path, weights_only=True)
