@@ -39,9 +39,12 @@ def parse_args():
         'zsl_results.json of a val-protocol run, or a number')
     parser.add_argument(
         '--resume',
-        action='store_true',
-        help='skip finished protocols and resume the interrupted one from '
-        'the latest checkpoint in its work dir')
+        nargs='?',
+        type=str,
+        const='auto',
+        help='without a value: skip finished protocols and resume the '
+        'interrupted one from the latest checkpoint in its work dir; with a '
+        'checkpoint path: resume from it (needs --protocol val or test)')
     parser.add_argument(
         '--no-test', action='store_true', help='do not test at the end')
     parser.add_argument(
@@ -126,6 +129,10 @@ def main():
     setup_distributed(args.launcher)
     protocols = ('val', 'test') if args.protocol == 'both' else (
         args.protocol, )
+    resume = args.resume
+    if resume not in (None, 'auto') and len(protocols) > 1:
+        raise SystemExit('--resume CHECKPOINT needs --protocol val or '
+                         '--protocol test (the checkpoint belongs to one)')
     if args.gamma is not None and 'val' in protocols:
         raise SystemExit('--gamma is for --protocol test; with the val '
                          'protocol gamma is chosen on the validation classes')
@@ -133,7 +140,8 @@ def main():
         cfg,
         protocols=protocols,
         gamma=parse_gamma(args.gamma),
-        resume=args.resume,
+        resume=False if resume is None else
+        (True if resume == 'auto' else resume),
         test=not args.no_test)
 
 

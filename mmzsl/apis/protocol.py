@@ -184,11 +184,17 @@ def _experiment_name(cfg: Config, protocol: str) -> str:
 
 def train_protocol(cfg: Config, protocol: str,
                    gamma: Union[str, float, None] = None,
-                   resume: bool = False) -> Runner:
-    """Train one protocol; return the Runner (for testing afterwards)."""
+                   resume: Union[bool, str] = False) -> Runner:
+    """Train one protocol; return the Runner (for testing afterwards).
+
+    ``resume``: False, True (latest checkpoint of the protocol's work dir)
+    or a checkpoint path.
+    """
     stage_cfg = protocol_config(cfg, protocol, gamma)
     if resume:
         stage_cfg.resume = True
+        if isinstance(resume, str):
+            stage_cfg.load_from = resume
     stage_cfg.experiment_name = _experiment_name(cfg, protocol)
     runner = build_runner(stage_cfg)
     runner.train()
@@ -251,7 +257,7 @@ def prepare_test_config(cfg: Config, out_dir: str) -> Config:
 def train_zsl(cfg: Config,
               protocols: Sequence[str] = PROTOCOLS,
               gamma: Union[str, float, None] = None,
-              resume: bool = False,
+              resume: Union[bool, str] = False,
               test: bool = True) -> Optional[Dict[str, float]]:
     """Train (and test) a crafted network on the ZSL protocols.
 
@@ -262,8 +268,9 @@ def train_zsl(cfg: Config,
         gamma (str | float, optional): with ``protocols=('test',)``, the
             calibration file or number to use. With both protocols it is
             taken from the val protocol.
-        resume (bool): skip protocols that finished and resume the
-            interrupted one from its last checkpoint.
+        resume (bool | str): True: skip protocols that finished and resume
+            the interrupted one from its last checkpoint; a path: resume
+            the (single) protocol from that checkpoint.
         test (bool): test after the test protocol's training.
 
     Returns:
@@ -280,7 +287,7 @@ def train_zsl(cfg: Config,
     metrics = None
     for protocol in protocols:
         stage_dir = osp.join(work_dir, f'{protocol}_protocol')
-        done = _stage_done(stage_dir) if resume else None
+        done = _stage_done(stage_dir) if resume is True else None
         if protocol == 'val':
             if done is None:
                 train_protocol(cfg, 'val', resume=resume)

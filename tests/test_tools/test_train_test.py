@@ -51,6 +51,26 @@ def test_main_job_then_test_tool(tmp_path, shapes_root):
         assert again[key] == pytest.approx(results[key], abs=1e-6)
     assert osp.isfile(tmp_path / 'test' / 'zsl_curve.png')
 
+    # a checkpoint plus its config is enough to predict: mmpretrain's own
+    # inferencer (no hooks run) gives the same labels as the crafted head
+    from mmpretrain.apis import ImageClassificationInferencer
+    from mmpretrain.registry import DATASETS
+    test_set = DATASETS.build(
+        dict(type='ShapesZSL', data_root=str(shapes_root), split='test_unseen',
+             **_tiny_params()))
+    images = [test_set.get_data_info(i)['img_path'] for i in range(4)]
+    inferencer = ImageClassificationInferencer(TINY_CONFIG, pretrained=str(ckpt))
+    predictions = inferencer(images)
+    model = inferencer.model
+    assert model.head.has_rules
+    assert float(model.head.gamma) == pytest.approx(results['zsl/gamma'])
+    protocol = set(test_set.metainfo['seen_ids']) | set(
+        test_set.metainfo['unseen_ids'])
+    for pred in predictions:
+        assert pred['pred_label'] in protocol
+        assert pred['pred_class'] == test_set.metainfo['classes'][
+            pred['pred_label']]
+
 
 def test_test_protocol_alone_needs_gamma(tmp_path, shapes_root):
     proc = run_tool('train.py', TINY_CONFIG, '--protocol', 'test',
@@ -58,6 +78,13 @@ def test_test_protocol_alone_needs_gamma(tmp_path, shapes_root):
                     *data_root_options(shapes_root), check=False)
     assert proc.returncode != 0
     assert 'never chosen on test' in proc.stderr
+
+
+def _tiny_params():
+    from mmengine.config import Config
+    params = dict(Config.fromfile(TINY_CONFIG).tiny)
+    params.pop('data_root')
+    return params
 
 
 def _final_state(work):
@@ -82,7 +109,7 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path, shapes_root):
     killer = tmp_path / 'tiny_killed.py'
     killer.write_text(
         f'_base_ = [{TINY_CONFIG!r}]\n'
-        "custom_imports = dict(imports=['mmzsl', 'tests.utils.kill_hook'],"
+        "custom_imports = dict(imports=['mmzsl', 'tests.utils.hooks'],"
         ' allow_failed_imports=False)\n'
         "custom_hooks = [dict(type='SetClassRulesHook'),\n"
         "                dict(type='CalibrationHook', gamma='val'),\n"

@@ -1,0 +1,39 @@
+"""Test-only hooks: kill the process (resume test), dump gamma per rank."""
+import os
+import signal
+
+from mmengine.hooks import Hook
+from mmpretrain.registry import HOOKS
+
+
+@HOOKS.register_module()
+class KillAfterEpochHook(Hook):
+    """SIGKILL the process after epoch ``epoch`` (after its checkpoint)."""
+
+    priority = 'LOWEST'  # after CheckpointHook (VERY_LOW)
+
+    def __init__(self, epoch: int = 1):
+        self.epoch = epoch
+
+    def after_train_epoch(self, runner) -> None:
+        if runner.epoch + 1 == self.epoch:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+@HOOKS.register_module()
+class DumpGammaHook(Hook):
+    """Write each rank's head gamma after validation (after calibration)."""
+
+    priority = 'LOWEST'
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        import json
+        import os.path as osp
+
+        from mmengine.dist import get_rank
+
+        from mmzsl.engine import get_crafted_head
+        gamma = float(get_crafted_head(runner.model).gamma)
+        path = osp.join(runner.work_dir, f'gamma_rank{get_rank()}.json')
+        with open(path, 'w') as f:
+            json.dump(dict(gamma=gamma, metric=metrics['zsl/gamma']), f)
