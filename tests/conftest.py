@@ -38,6 +38,20 @@ def run_tool(tool, *args, timeout=300, env=None, check=True):
     return proc
 
 
+def tiny_config_with_hook(path, hook):
+    """Write a config: the tiny config plus one test-only hook (a dict
+    string, e.g. ``"dict(type='DumpGammaHook')"``) after mmzsl's hooks."""
+    path.write_text(
+        f'_base_ = [{TINY_CONFIG!r}]\n'
+        "custom_imports = dict(imports=['mmzsl', 'tests.utils.hooks'],"
+        ' allow_failed_imports=False)\n'
+        "custom_hooks = [dict(type='SetClassRulesHook'),\n"
+        "                dict(type='CalibrationHook', gamma='val'),\n"
+        "                dict(type='RandomStateHook'),\n"
+        f'                {hook}]\n')
+    return path
+
+
 @pytest.fixture(scope='session')
 def shapes_root(tmp_path_factory):
     """One ShapesZSL cache shared by the tests that train."""

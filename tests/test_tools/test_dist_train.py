@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_CONFIG, data_root_options
+from tests.conftest import REPO, data_root_options, tiny_config_with_hook
 
 
 def free_port():
@@ -21,15 +21,8 @@ def free_port():
     os.path.join(os.path.dirname(sys.executable), 'torchrun')),
                     reason='torchrun not installed')
 def test_two_ranks_get_the_same_gamma(tmp_path, shapes_root):
-    config = tmp_path / 'tiny_dump.py'
-    config.write_text(
-        f'_base_ = [{TINY_CONFIG!r}]\n'
-        "custom_imports = dict(imports=['mmzsl', 'tests.utils.hooks'],"
-        ' allow_failed_imports=False)\n'
-        "custom_hooks = [dict(type='SetClassRulesHook'),\n"
-        "                dict(type='CalibrationHook', gamma='val'),\n"
-        "                dict(type='RandomStateHook'),\n"
-        "                dict(type='DumpGammaHook')]\n")
+    config = tiny_config_with_hook(tmp_path / 'tiny_dump.py',
+                                   "dict(type='DumpGammaHook')")
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
     cmd = [
         sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',

@@ -7,7 +7,8 @@ import torch
 
 import mmzsl  # noqa: F401  (safe-loading allow-list)
 
-from tests.conftest import TINY_CONFIG, data_root_options, run_tool
+from tests.conftest import (TINY_CONFIG, data_root_options, run_tool,
+                            tiny_config_with_hook)
 
 KEYS = ('zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H', 'zsl/AUSUC', 'zsl/gamma')
 
@@ -106,15 +107,8 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path, shapes_root):
     run_tool('train.py', TINY_CONFIG, '--work-dir', tmp_path / 'straight',
              *common)
 
-    killer = tmp_path / 'tiny_killed.py'
-    killer.write_text(
-        f'_base_ = [{TINY_CONFIG!r}]\n'
-        "custom_imports = dict(imports=['mmzsl', 'tests.utils.hooks'],"
-        ' allow_failed_imports=False)\n'
-        "custom_hooks = [dict(type='SetClassRulesHook'),\n"
-        "                dict(type='CalibrationHook', gamma='val'),\n"
-        "                dict(type='RandomStateHook'),\n"
-        "                dict(type='KillAfterEpochHook', epoch=1)]\n")
+    killer = tiny_config_with_hook(tmp_path / 'tiny_killed.py',
+                                   "dict(type='KillAfterEpochHook', epoch=1)")
     resumed = tmp_path / 'resumed'
     proc = run_tool('train.py', killer, '--work-dir', resumed, *common,
                     check=False)
