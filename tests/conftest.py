@@ -48,6 +48,7 @@ def tiny_config_with_hook(path, hook):
         "custom_hooks = [dict(type='SetClassRulesHook'),\n"
         "                dict(type='CalibrationHook', gamma='val'),\n"
         "                dict(type='RandomStateHook'),\n"
+        "                dict(type='SyncBuffersHook'),\n"
         f'                {hook}]\n')
     return path
 

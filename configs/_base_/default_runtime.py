@@ -19,12 +19,17 @@ custom_hooks = [
     dict(type='CalibrationHook', gamma='val'),
     # exact resume: generator states travel in the checkpoints
     dict(type='RandomStateHook'),
+    # DDP does not broadcast buffers: average the BatchNorm statistics of
+    # the ranks after each epoch, so that every rank validates, and rank 0
+    # saves, the same model
+    dict(type='SyncBuffersHook'),
 ]
 
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'),
+    # no backend: nccl with CUDA, gloo without (tools set it)
+    dist_cfg=dict(),
 )
 
 vis_backends = [dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')]

@@ -62,12 +62,28 @@ def setup_distributed(launcher: str) -> None:
 
 
 def merge_launcher(cfg: Config, launcher: str) -> None:
-    """Set ``cfg.launcher`` and, without CUDA, the gloo/CPU DDP options."""
+    """Set ``cfg.launcher`` and the distributed backend.
+
+    Without ``env_cfg.dist_cfg.backend`` in the config, the backend is
+    ``'nccl'`` with CUDA and ``'gloo'`` without; on CPU the DDP wrapper also
+    gets ``device_ids=None``. A backend that cannot work (``'nccl'``
+    without CUDA) is an error.
+    """
     cfg.launcher = launcher
-    if launcher != 'none' and not torch.cuda.is_available():
-        cfg.setdefault('env_cfg', ConfigDict())
-        cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
-        cfg.env_cfg.dist_cfg.backend = 'gloo'
+    if launcher == 'none':
+        return
+    cfg.setdefault('env_cfg', ConfigDict())
+    cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
+    dist_cfg = cfg.env_cfg.dist_cfg
+    cuda = torch.cuda.is_available()
+    backend = dist_cfg.get('backend') or ('nccl' if cuda else 'gloo')
+    if backend == 'nccl' and not cuda:
+        raise RuntimeError(
+            "env_cfg.dist_cfg.backend='nccl' needs CUDA GPUs, and this "
+            "machine has none. Use backend='gloo' (or remove the key: mmzsl "
+            'then picks gloo on CPU and nccl on GPUs).')
+    dist_cfg.backend = backend
+    if not cuda:
         wrapper = cfg.get('model_wrapper_cfg') or ConfigDict(
             type='MMDistributedDataParallel')
         wrapper.setdefault('broadcast_buffers', False)
@@ -233,6 +249,7 @@ def run_test(runner: Runner, out_dir: str, extra: Optional[dict] = None
     if is_main_process():
         record = {k: float(v) for k, v in metrics.items()
                   if isinstance(v, (int, float))}
+        record['world_size'] = get_dist_info()[1]
         if extra:
             record.update(extra)
         path = osp.join(out_dir, RESULTS_FILE)
@@ -307,6 +324,5 @@ def train_zsl(cfg: Config,
             gamma_source = gamma if isinstance(gamma, str) else float(gamma)
             metrics = run_test(
                 runner, work_dir,
-                dict(protocol='test', gamma_source=gamma_source,
-                     world_size=get_dist_info()[1]))
+                dict(protocol='test', gamma_source=gamma_source))
     return metrics

@@ -1,14 +1,16 @@
-"""A real 2-process (gloo, CPU) run: gamma is set on every rank."""
+"""Real 2-process (gloo, CPU) runs through tools/dist_train.sh and
+tools/dist_test.sh."""
 import json
 import os
-import shutil
 import socket
-import subprocess
 import sys
 
 import pytest
+import torch
 
-from tests.conftest import REPO, data_root_options, tiny_config_with_hook
+import mmzsl  # noqa: F401  (safe loading)
+from tests.conftest import (REPO, TINY_CONFIG, data_root_options, run_tool,
+                            tiny_config_with_hook)
 
 
 def free_port():
@@ -17,28 +19,90 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(shutil.which('torchrun') is None and not os.path.isfile(
-    os.path.join(os.path.dirname(sys.executable), 'torchrun')),
-                    reason='torchrun not installed')
-def test_two_ranks_get_the_same_gamma(tmp_path, shapes_root):
-    config = tiny_config_with_hook(tmp_path / 'tiny_dump.py',
-                                   "dict(type='DumpGammaHook')")
-    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
-    cmd = [
-        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
-        f'--master_port={free_port()}',
-        os.path.join(REPO, 'tools', 'train.py'), str(config), '--launcher',
-        'pytorch', '--protocol', 'val', '--work-dir', str(tmp_path / 'run'),
-        '--cfg-options', *data_root_options(shapes_root)
-    ]
-    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=300)
+def run_script(script, *args, port=None, timeout=300):
+    import subprocess
+    env = dict(os.environ, PORT=str(port or free_port()), OMP_NUM_THREADS='1',
+               PYTHON=sys.executable)
+    return subprocess.run(['bash', os.path.join(REPO, 'tools', script),
+                           *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope='module')
+def dist_run(tmp_path_factory, shapes_root):
+    """Both protocols and the test, on 2 processes."""
+    tmp = tmp_path_factory.mktemp('dist')
+    config = tiny_config_with_hook(
+        tmp / 'tiny_dump.py',
+        "dict(type='DumpGammaHook'), dict(type='DumpRankStateHook')")
+    proc = run_script('dist_train.sh', config, 2, '--work-dir', tmp / 'run',
+                      '--cfg-options', *data_root_options(shapes_root))
     assert proc.returncode == 0, proc.stderr[-4000:]
-    stage = tmp_path / 'run' / 'val_protocol'
+    return tmp / 'run', config
+
+
+def test_gamma_is_the_same_on_every_rank(dist_run):
+    stage = dist_run[0] / 'val_protocol'
     chosen = json.loads((stage / 'calibration.json').read_text())['gamma']
     assert chosen != 0.0  # else rank 1 could pass with the initial gamma
-    ranks = [json.loads((stage / f'gamma_rank{r}.json').read_text())
-             for r in (0, 1)]
-    for record in ranks:
+    for rank in (0, 1):
+        record = json.loads((stage / f'gamma_rank{rank}.json').read_text())
         assert record['gamma'] == pytest.approx(chosen, abs=1e-6)
         assert record['metric'] == pytest.approx(chosen)
+
+
+def test_ranks_end_with_identical_weights_and_rank0_writes(dist_run):
+    for protocol in ('val_protocol', 'test_protocol'):
+        stage = dist_run[0] / protocol
+        states = [torch.load(stage / f'state_rank{r}.pth', weights_only=True)
+                  for r in (0, 1)]
+        assert states[0].keys() == states[1].keys()
+        for key in states[0]:
+            assert torch.equal(states[0][key], states[1][key]), key
+        # one checkpoint per epoch and one log: written by rank 0 only
+        assert sorted(p.name for p in stage.glob('*.pth')) == [
+            'epoch_1.pth', 'epoch_2.pth', 'state_rank0.pth',
+            'state_rank1.pth'
+        ]
+        assert len(list(stage.glob('*/*.log'))) == 1
+
+
+def test_dist_test_equals_single_process_test(dist_run, tmp_path,
+                                              shapes_root):
+    from mmpretrain.registry import DATASETS
+    from mmengine.config import Config
+    tiny = dict(Config.fromfile(TINY_CONFIG).tiny, data_root=str(shapes_root))
+    size = len(DATASETS.build(dict(type='ShapesZSL', split='test', **tiny)))
+    assert size % 2 == 1  # the sampler pads: padding must not count
+
+    ckpt = dist_run[0] / 'test_protocol' / 'epoch_2.pth'
+    single = tmp_path / 'single'
+    run_tool('test.py', TINY_CONFIG, ckpt, '--work-dir', single,
+             '--cfg-options', *data_root_options(shapes_root))
+    double = tmp_path / 'double'
+    proc = run_script('dist_test.sh', TINY_CONFIG, ckpt, 2, '--work-dir',
+                      double, '--cfg-options',
+                      *data_root_options(shapes_root))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    one = json.loads((single / 'zsl_results.json').read_text())
+    two = json.loads((double / 'zsl_results.json').read_text())
+    assert two['world_size'] == 2
+    for key in ('zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H', 'zsl/AUSUC',
+                'zsl/gamma'):
+        assert two[key] == one[key], key
+    # the 2-process training's own test gave the same numbers
+    trained = json.loads((dist_run[0] / 'zsl_results.json').read_text())
+    assert trained['zsl/H'] == one['zsl/H']
+
+
+def test_port_in_use_fails_fast(tmp_path, shapes_root):
+    with socket.socket() as busy:
+        busy.bind(('127.0.0.1', 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = run_script('dist_train.sh', TINY_CONFIG, 2, '--work-dir',
+                          tmp_path, '--cfg-options',
+                          *data_root_options(shapes_root), port=port,
+                          timeout=120)
+    assert proc.returncode != 0
+    assert 'address already in use' in (proc.stdout + proc.stderr).lower()

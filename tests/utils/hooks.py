@@ -37,3 +37,21 @@ class DumpGammaHook(Hook):
         path = osp.join(runner.work_dir, f'gamma_rank{get_rank()}.json')
         with open(path, 'w') as f:
             json.dump(dict(gamma=gamma, metric=metrics['zsl/gamma']), f)
+
+
+@HOOKS.register_module()
+class DumpRankStateHook(Hook):
+    """Save each rank's model weights after training, to compare ranks."""
+
+    priority = 'LOWEST'
+
+    def after_train(self, runner) -> None:
+        import os.path as osp
+
+        import torch
+        from mmengine.dist import get_rank
+        from mmengine.model import is_model_wrapper
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        torch.save(model.state_dict(),
+                   osp.join(runner.work_dir, f'state_rank{get_rank()}.pth'))

@@ -63,4 +63,5 @@ custom_hooks = [
     dict(type='SetClassRulesHook'),
     dict(type='CalibrationHook', gamma='val'),
     dict(type='RandomStateHook'),
+    dict(type='SyncBuffersHook'),
 ]
