@@ -106,3 +106,40 @@ def test_port_in_use_fails_fast(tmp_path, shapes_root):
                           timeout=120)
     assert proc.returncode != 0
     assert 'address already in use' in (proc.stdout + proc.stderr).lower()
+
+
+def test_resume_under_another_number_of_processes(tmp_path, shapes_root):
+    """Killed after epoch 1 of a 2-process run, resumed on 1 process."""
+    import math
+
+    from mmengine.config import Config
+    from mmpretrain.registry import DATASETS
+    common = ['--protocol', 'test', '--gamma', '0.1', '--work-dir',
+              tmp_path / 'run', '--cfg-options',
+              *data_root_options(shapes_root)]
+    killer = tiny_config_with_hook(tmp_path / 'kill.py',
+                                   "dict(type='KillAfterEpochHook', epoch=1)")
+    proc = run_script('dist_train.sh', killer, 2, *common)
+    assert proc.returncode != 0
+    stage = tmp_path / 'run' / 'test_protocol'
+    assert (stage / 'epoch_1.pth').is_file()
+    assert not (stage / 'epoch_2.pth').exists()
+
+    proc = run_tool('train.py', TINY_CONFIG, '--resume', *common)
+    assert 'resumed epoch: 1' in proc.stdout + proc.stderr
+    ckpt = torch.load(stage / 'epoch_2.pth', weights_only=True)
+    cfg = Config.fromfile(TINY_CONFIG)
+    images = len(DATASETS.build(dict(
+        type='ShapesZSL', split='trainval',
+        **dict(cfg.tiny, data_root=str(shapes_root)))))
+    batch = cfg.train_dataloader.batch_size
+    two_proc = math.ceil(math.ceil(images / 2) / batch)
+    one_proc = math.ceil(images / batch)
+    assert ckpt['meta']['epoch'] == 2
+    assert ckpt['meta']['iter'] == two_proc + one_proc
+    # epoch 2 ran with the per-epoch cosine learning rate of epoch index 1
+    base = cfg.optim_wrapper.optimizer.lr
+    expected = base * (1 + math.cos(math.pi * 1 / cfg.param_scheduler.T_max)) / 2
+    assert ckpt['optimizer']['param_groups'][0]['lr'] == pytest.approx(
+        expected)
+    assert (tmp_path / 'run' / 'zsl_results.json').is_file()

@@ -17,6 +17,8 @@ class KillAfterEpochHook(Hook):
 
     def after_train_epoch(self, runner) -> None:
         if runner.epoch + 1 == self.epoch:
+            from mmengine.dist import barrier
+            barrier()  # every rank waits until rank 0 saved the checkpoint
             os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -1,4 +1,5 @@
 """Copy the class rules of the training dataset into the crafted head."""
+from mmengine.dist import get_world_size
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
@@ -27,6 +28,12 @@ class SetClassRulesHook(Hook):
         head = get_crafted_head(runner.model)
         dataset = get_zsl_dataset(runner.train_dataloader)
         self._check_classes(head, dataset, 'train')
+        world_size = get_world_size()
+        if len(runner.train_dataloader.dataset) < world_size:
+            raise ValueError(
+                f'the training split has {len(runner.train_dataloader.dataset)}'
+                f' images, fewer than the {world_size} processes: every rank '
+                'would train on copies. Use fewer processes or more data.')
         head.set_class_rules(dataset.class_embeddings,
                              dataset.metainfo['seen_ids'],
                              dataset.metainfo['unseen_ids'])

@@ -180,3 +180,14 @@ def test_safe_loading_refuses_other_getattr(tmp_path):
     with pytest.raises((pickle.UnpicklingError, RuntimeError),
                        match='refusing getattr'):
         torch.load(path, weights_only=True)
+
+
+def test_rules_hook_refuses_more_processes_than_images(tmp_path,
+                                                       monkeypatch):
+    from mmzsl.engine.hooks import class_rules_hook
+    train = loader(tmp_path, 'trainval')
+    runner = fake_runner(tmp_path, make_model(), train_dataloader=train)
+    monkeypatch.setattr(class_rules_hook, 'get_world_size',
+                        lambda: len(train.dataset) + 1)
+    with pytest.raises(ValueError, match='fewer than the .* processes'):
+        HOOKS.build(dict(type='SetClassRulesHook')).before_train(runner)
