@@ -135,7 +135,9 @@ def protocol_config(cfg: Config,
     Args:
         cfg (Config): a config describing the val protocol (train on
             ``split='train'``, validate on ``split='val'``) and the test
-            split (``split='test'``).
+            split (``split='test'``). ``cfg.load_from_per_protocol =
+            dict(val=CKPT, test=CKPT)`` initialises each protocol from a
+            checkpoint of the same protocol.
         protocol (str): ``'val'`` or ``'test'``.
         gamma (str | float, optional): for ``'test'``: the calibration
             file of the val protocol or a number. Required for ``'test'``.
@@ -147,6 +149,18 @@ def protocol_config(cfg: Config,
         raise ValueError(f'protocol={protocol!r}; use one of {PROTOCOLS}.')
     cfg = copy.deepcopy(cfg)
     cfg.work_dir = osp.join(cfg.work_dir, f'{protocol}_protocol')
+    # a network pretrained on the same protocol's seen classes (e.g. the
+    # semantic run before a visual one): never one that saw its unseen ones
+    per_protocol = cfg.get('load_from_per_protocol')
+    if per_protocol:
+        path = per_protocol[protocol]
+        if not osp.isfile(path):
+            raise FileNotFoundError(
+                f'load_from_per_protocol[{protocol!r}] = {path!r} does not '
+                'exist. It is the checkpoint of the same protocol of the run '
+                'this config starts from; run that config first (see the '
+                'config file).')
+        cfg.load_from = path
     train_ds = _dataset_cfg(cfg.train_dataloader, 'train_dataloader')
     if protocol == 'val':
         train_ds.split = 'train'
@@ -207,10 +221,14 @@ def train_protocol(cfg: Config, protocol: str,
     or a checkpoint path.
     """
     stage_cfg = protocol_config(cfg, protocol, gamma)
-    if resume:
+    if isinstance(resume, str):
         stage_cfg.resume = True
-        if isinstance(resume, str):
-            stage_cfg.load_from = resume
+        stage_cfg.load_from = resume
+    elif resume and find_latest_checkpoint(stage_cfg.work_dir):
+        # resume from the protocol's latest checkpoint; if it has none yet,
+        # start as a new run (from load_from, if any)
+        stage_cfg.resume = True
+        stage_cfg.load_from = None
     stage_cfg.experiment_name = _experiment_name(cfg, protocol)
     runner = build_runner(stage_cfg)
     runner.train()

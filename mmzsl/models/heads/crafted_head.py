@@ -1,6 +1,6 @@
 """The crafted classification head: a softmax classifier with frozen rules."""
 import os.path as osp
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -13,6 +13,11 @@ from mmpretrain.structures import DataSample
 ArrayLike = Union[np.ndarray, torch.Tensor, Sequence[Sequence[float]]]
 
 _ACTIVATIONS = {None: nn.Identity, 'relu': nn.ReLU, 'tanh': nn.Tanh}
+_BRANCHES = {
+    'semantic': ('semantic', ),
+    'visual': ('visual', ),
+    'fusion': ('semantic', 'visual'),
+}
 
 
 def load_class_embeddings(source: Union[str, ArrayLike]) -> np.ndarray:
@@ -56,6 +61,14 @@ class CraftedClsHead(ClsHead):
     and ``g`` a learnable projection into the embedding space. Training uses
     the seen classes only; at prediction time the unseen rules join the pool.
 
+    With visual rules, the rule of class ``c`` is a visual prototype
+    ``p_c`` (the mean pretrained feature of the seen class, or for an unseen
+    class a prototype inferred from its embedding, see
+    :class:`mmzsl.engine.VisualPrototypeHook`), and a second projection
+    ``h`` maps features to it: ``v_c(x) = <h(f(x)), p_c> / T``. With both
+    (``rules='fusion'``), the loss is the sum of the two cross-entropies and
+    the prediction the average of the two softmaxes.
+
     The rules are persistent buffers (never parameters, never in the
     optimizer) and travel in the checkpoint together with the protocol's
     seen/unseen classes and the calibration ``gamma``, so that a checkpoint
@@ -74,6 +87,11 @@ class CraftedClsHead(ClsHead):
             (seen + unseen, all splits), as in the dataset's ``classes``.
         in_channels (int): feature size of the backbone (+neck) output.
         embed_dim (int): size ``K`` of the class embeddings.
+        rules (str): ``'semantic'`` (class embeddings), ``'visual'``
+            (visual prototypes) or ``'fusion'`` (both, softmaxes averaged).
+            Defaults to ``'semantic'``.
+        prototype_dim (int, optional): size of the visual prototypes.
+            Defaults to ``in_channels`` (prototypes are backbone features).
         class_embeddings (str | array-like, optional): ``(num_classes, K)``
             class embeddings or a ``.npy``/``.txt`` file with them. If None,
             the rules are set later by :meth:`set_class_rules`.
@@ -83,12 +101,12 @@ class CraftedClsHead(ClsHead):
         unseen_ids (Sequence[int], optional): unseen classes of the protocol,
             with ``class_embeddings``. Defaults to None (no unseen class).
         dropout (float): dropout probability on the features before the
-            projection. Defaults to 0.
+            projection(s). Defaults to 0.
         activation (str, optional): ``None``, ``'relu'`` or ``'tanh'`` after
-            the projection. The author's reference uses ``'relu'``; a plain
+            the projection(s). The author's reference uses ``'relu'``; a plain
             linear projection measures better. Defaults to None.
-        normalize (bool): L2-normalise the projected features and the class
-            embeddings (cosine logits). Defaults to True.
+        normalize (bool): L2-normalise the projected features and the rules
+            (cosine logits). Defaults to True.
         temperature (float): logits are divided by it. Defaults to 0.1.
         class_transductive (bool): put the unseen rules in the training
             softmax, as the author's reference code does. This uses unseen
@@ -115,6 +133,8 @@ class CraftedClsHead(ClsHead):
                  num_classes: int,
                  in_channels: int,
                  embed_dim: int,
+                 rules: str = 'semantic',
+                 prototype_dim: Optional[int] = None,
                  class_embeddings: Union[str, ArrayLike, None] = None,
                  seen_ids: Optional[Sequence[int]] = None,
                  unseen_ids: Optional[Sequence[int]] = None,
@@ -137,6 +157,11 @@ class CraftedClsHead(ClsHead):
                              f'use one of {list(_ACTIVATIONS)}.')
         if temperature <= 0:
             raise ValueError(f'temperature must be > 0, got {temperature}.')
+        if rules not in _BRANCHES:
+            raise ValueError(f'rules={rules!r}; use one of {list(_BRANCHES)}.')
+        self.rules_type = rules
+        self.branches = _BRANCHES[rules]
+        self.prototype_dim = prototype_dim or in_channels
         self.num_classes = num_classes
         self.in_channels = in_channels
         self.embed_dim = embed_dim
@@ -145,8 +170,13 @@ class CraftedClsHead(ClsHead):
         self.class_transductive = class_transductive
 
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        self.projection = nn.Linear(in_channels, embed_dim)
         self.activation = _ACTIVATIONS[activation]()
+        # semantic branch: ``projection``; visual branch: ``visual_projection``
+        if 'semantic' in self.branches:
+            self.projection = nn.Linear(in_channels, embed_dim)
+        if 'visual' in self.branches:
+            self.visual_projection = nn.Linear(in_channels,
+                                               self.prototype_dim)
 
         # The frozen rules and the protocol: buffers, saved in checkpoints.
         self.register_buffer('class_embeddings',
@@ -156,6 +186,9 @@ class CraftedClsHead(ClsHead):
         self.register_buffer('unseen_mask',
                              torch.zeros(num_classes, dtype=torch.bool))
         self.register_buffer('gamma', torch.zeros(()))
+        if 'visual' in self.branches:
+            self.register_buffer(
+                'prototypes', torch.zeros(num_classes, self.prototype_dim))
 
         if class_embeddings is not None:
             if seen_ids is None:
@@ -172,6 +205,37 @@ class CraftedClsHead(ClsHead):
     def has_rules(self) -> bool:
         """Whether the class rules and the protocol have been set."""
         return bool(self.seen_mask.any())
+
+    @property
+    def has_prototypes(self) -> bool:
+        """Whether every protocol class has a (non-zero) visual prototype."""
+        if 'visual' not in self.branches or not self.has_rules:
+            return False
+        active = self.seen_mask | self.unseen_mask
+        return bool(self.prototypes[active].abs().sum(1).gt(0).all())
+
+    def set_prototypes(self, prototypes: ArrayLike) -> None:
+        """Set the visual rules ``(num_classes, prototype_dim)``.
+
+        Rows of classes outside the protocol are stored as zeros.
+        """
+        if 'visual' not in self.branches:
+            raise RuntimeError(f"rules='{self.rules_type}' has no visual "
+                               'prototypes; use rules=\'visual\' or '
+                               '\'fusion\'.')
+        self._require_rules()
+        table = torch.as_tensor(
+            np.asarray(prototypes, dtype=np.float32)).to(self.prototypes)
+        if table.shape != self.prototypes.shape:
+            raise ValueError(
+                f'prototypes of shape {tuple(table.shape)} do not match the '
+                f'head (num_classes={self.num_classes}, prototype_dim='
+                f'{self.prototype_dim}); the prototype size is the feature '
+                'size of the backbone that computed them.')
+        if not torch.isfinite(table).all():
+            raise ValueError('prototypes contain NaN or inf values.')
+        table[~(self.seen_mask | self.unseen_mask)] = 0
+        self.prototypes.copy_(table)
 
     @property
     def seen_ids(self) -> Tuple[int, ...]:
@@ -253,47 +317,98 @@ class CraftedClsHead(ClsHead):
         """Set the calibration ``gamma`` subtracted from seen scores."""
         self.gamma.fill_(float(gamma))
 
-    def _require_rules(self) -> None:
+    def _require_rules(self, prototypes: bool = False) -> None:
         if not self.has_rules:
             raise RuntimeError(
                 'CraftedClsHead has no class rules: add '
                 "dict(type='SetClassRulesHook') to custom_hooks (it copies "
                 'them from the training dataset), load a checkpoint of a '
                 'trained model, or pass class_embeddings= and seen_ids=.')
+        if prototypes and 'visual' in self.branches and \
+                not self.has_prototypes:
+            raise RuntimeError(
+                'CraftedClsHead has no visual prototypes: add '
+                "dict(type='VisualPrototypeHook') to custom_hooks or load a "
+                'checkpoint that has them.')
 
     # ------------------------------------------------------------------
     # Forward
     # ------------------------------------------------------------------
+    def _project(self, x: torch.Tensor, branch: str) -> torch.Tensor:
+        layer = self.projection if branch == 'semantic' else \
+            self.visual_projection
+        x = self.activation(layer(self.dropout(x)))
+        if self.normalize:
+            x = F.normalize(x, dim=1)
+        return x
+
     def pre_logits(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
-        """Project the last feature map into the embedding space.
+        """Project the last feature map into the (first) rule space.
 
         Args:
             feats (tuple[Tensor]): backbone (+neck) outputs; the last one,
                 of shape ``(N, in_channels)``, is used.
 
         Returns:
-            Tensor: ``(N, embed_dim)``.
+            Tensor: ``(N, embed_dim)`` (semantic or fusion) or
+            ``(N, prototype_dim)`` (visual).
         """
-        x = feats[-1]
-        x = self.activation(self.projection(self.dropout(x)))
-        if self.normalize:
-            x = F.normalize(x, dim=1)
-        return x
+        return self._project(feats[-1], self.branches[0])
 
-    def rules(self) -> torch.Tensor:
-        """The classifier weights ``(num_classes, embed_dim)``, frozen."""
-        rules = self.class_embeddings
+    def rules(self, branch: str = 'semantic') -> torch.Tensor:
+        """The frozen classifier weights of a branch, ``(num_classes, *)``."""
+        rules = self.class_embeddings if branch == 'semantic' else \
+            self.prototypes
         if self.normalize:
             rules = F.normalize(rules, dim=1)
         return rules
 
-    def forward(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
-        """Logits of all ``num_classes`` classes, shape ``(N, C)``.
+    def branch_logits(self, feats: Tuple[torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """Logits ``(N, C)`` of each branch (``'semantic'``, ``'visual'``).
 
-        Classes outside the protocol have a zero rule, hence logit 0; use
-        :meth:`predict` for scores restricted to the protocol.
+        Classes outside the protocol have a zero rule, hence logit 0.
         """
-        return self.pre_logits(feats) @ self.rules().t() / self.temperature
+        x = feats[-1]
+        return {
+            branch: self._project(x, branch) @ self.rules(branch).t() /
+            self.temperature
+            for branch in self.branches
+        }
+
+    def forward(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
+        """Class scores ``(N, C)``: the logits of a single branch, or for
+        ``rules='fusion'`` the log of the fused probabilities (``-inf`` for
+        classes outside the protocol). Use :meth:`predict` for predictions.
+        """
+        logits = self.branch_logits(feats)
+        if len(logits) == 1:
+            return next(iter(logits.values()))
+        return torch.log(self._fuse(logits))
+
+    def _fuse(self, logits: Dict[str, torch.Tensor]) -> torch.Tensor:
+        """Average of the branches' softmaxes over the protocol's classes."""
+        return torch.stack([self.predict_scores(v)
+                            for v in logits.values()]).mean(0)
+
+    def loss(self, feats: Tuple[torch.Tensor], data_samples: List[DataSample],
+             **kwargs) -> dict:
+        """Cross-entropy over the seen classes, summed over the branches."""
+        losses = {}
+        for branch, logits in self.branch_logits(feats).items():
+            loss = self._get_loss(logits, data_samples, **kwargs)['loss']
+            key = 'loss' if len(self.branches) == 1 else f'loss_{branch}'
+            losses[key] = loss
+        return losses
+
+    def predict(self,
+                feats: Tuple[torch.Tensor],
+                data_samples: Optional[List[DataSample]] = None
+                ) -> List[DataSample]:
+        """Fused, uncalibrated ``pred_score`` and calibrated ``pred_label``.
+        """
+        self._require_rules(prototypes=True)
+        scores = self._fuse(self.branch_logits(feats))
+        return self._predictions_from_scores(scores, data_samples)
 
     def _train_classes(self) -> torch.Tensor:
         mask = self.seen_mask
@@ -309,7 +424,7 @@ class CraftedClsHead(ClsHead):
         ``class_transductive``); a training label that is not a seen class
         means an unseen image reached training and raises an error.
         """
-        self._require_rules()
+        self._require_rules(prototypes=True)
         mask = self._train_classes()
         columns = mask.nonzero().flatten()
         if 'gt_score' in data_samples[0]:
@@ -353,9 +468,8 @@ class CraftedClsHead(ClsHead):
         calibrated = scores - self.gamma * self.seen_mask.to(scores.dtype)
         return calibrated.masked_fill(~active, float('-inf'))
 
-    def _get_predictions(self, cls_score: torch.Tensor,
-                         data_samples: Optional[List[DataSample]]):
-        scores = self.predict_scores(cls_score)
+    def _predictions_from_scores(self, scores: torch.Tensor,
+                                 data_samples: Optional[List[DataSample]]):
         labels = self.calibrate(scores).argmax(dim=1, keepdim=True).detach()
         gamma = float(self.gamma)
         if data_samples is None:

@@ -179,3 +179,73 @@ def test_class_embeddings_from_npy(tmp_path):
                                embeddings(3)[0])
     with pytest.raises(FileNotFoundError, match='missing.npy'):
         build(class_embeddings=str(tmp_path / 'missing.npy'))
+
+
+PROTO_DIM = 5
+
+
+def build_visual(rules='fusion', **kwargs):
+    head = build(rules=rules, prototype_dim=PROTO_DIM, **kwargs)
+    protos = np.random.default_rng(1).normal(size=(NUM_CLASSES, PROTO_DIM))
+    head.set_prototypes(protos)
+    return head
+
+
+def test_fusion_prediction_is_the_mean_of_branch_softmaxes():
+    head = build_visual()
+    feats = (torch.rand(6, IN_CH), )
+    logits = head.branch_logits(feats)
+    assert set(logits) == {'semantic', 'visual'}
+    active = sorted(SEEN + UNSEEN)
+    ref = torch.zeros(6, NUM_CLASSES)
+    for branch in logits.values():
+        ref[:, active] += torch.softmax(branch[:, active], 1) / 2
+    scores = torch.stack([o.pred_score for o in head.predict(feats)])
+    torch.testing.assert_close(scores, ref)
+    # calibration applies to the fused score
+    head.set_gamma(0.2)
+    calibrated = ref.clone()
+    calibrated[:, list(SEEN)] -= 0.2
+    calibrated[:, 5] = float('-inf')
+    labels = torch.cat([o.pred_label for o in head.predict(feats)])
+    assert torch.equal(labels, calibrated.argmax(1))
+
+
+def test_fusion_loss_is_the_sum_of_both_cross_entropies():
+    head = build_visual()
+    feats = (torch.rand(4, IN_CH), )
+    losses = head.loss(feats, samples([0, 1, 3, 3]))
+    target = torch.tensor([0, 1, 2, 2])
+    for branch, logits in head.branch_logits(feats).items():
+        ref = torch.nn.functional.cross_entropy(logits[:, list(SEEN)], target)
+        torch.testing.assert_close(losses[f'loss_{branch}'], ref)
+
+
+def test_prototypes_are_frozen_and_round_trip():
+    head = build_visual(rules='visual')
+    assert 'prototypes' not in dict(head.named_parameters())
+    assert not hasattr(head, 'projection')  # visual only: one projection
+    fresh = MODELS.build(dict(type='CraftedClsHead', num_classes=NUM_CLASSES,
+                              in_channels=IN_CH, embed_dim=EMB,
+                              rules='visual', prototype_dim=PROTO_DIM))
+    assert not fresh.has_prototypes
+    fresh.load_state_dict(head.state_dict())
+    assert fresh.has_prototypes
+    torch.testing.assert_close(fresh.prototypes, head.prototypes)
+    assert torch.count_nonzero(fresh.prototypes[5]) == 0  # outside protocol
+
+
+def test_visual_head_without_prototypes_says_how_to_get_them():
+    head = build(rules='visual', prototype_dim=PROTO_DIM)
+    with pytest.raises(RuntimeError, match='VisualPrototypeHook'):
+        head.predict((torch.rand(1, IN_CH), ))
+
+
+def test_prototypes_of_another_shape_are_rejected():
+    head = build(rules='fusion', prototype_dim=PROTO_DIM)
+    with pytest.raises(ValueError, match='prototype_dim=5'):
+        head.set_prototypes(np.ones((NUM_CLASSES, PROTO_DIM + 1)))
+    with pytest.raises(ValueError, match='num_classes=6'):
+        head.set_prototypes(np.ones((NUM_CLASSES + 2, PROTO_DIM)))
+    with pytest.raises(RuntimeError, match="no visual"):
+        build().set_prototypes(np.ones((NUM_CLASSES, EMB)))
