@@ -8,6 +8,8 @@ import pytest
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
                        'resnet18_shapes_tiny.py')
+TINY_FUSION_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
+                              'resnet18_shapes_tiny_fusion.py')
 
 
 def data_root_options(data_root):
@@ -38,18 +40,18 @@ def run_tool(tool, *args, timeout=300, env=None, check=True):
     return proc
 
 
-def tiny_config_with_hook(path, hook):
-    """Write a config: the tiny config plus one test-only hook (a dict
-    string, e.g. ``"dict(type='DumpGammaHook')"``) after mmzsl's hooks."""
+def tiny_config_with_hook(path, hook, base=None):
+    """Write a config: ``base`` (the tiny config by default) plus one
+    test-only hook (a dict string, e.g. ``"dict(type='DumpGammaHook')"``)
+    after the base's hooks."""
+    from mmengine.config import Config
+    base = base or TINY_CONFIG
+    hooks = [h.to_dict() for h in Config.fromfile(base).custom_hooks]
     path.write_text(
-        f'_base_ = [{TINY_CONFIG!r}]\n'
+        f'_base_ = [{base!r}]\n'
         "custom_imports = dict(imports=['mmzsl', 'tests.utils.hooks'],"
         ' allow_failed_imports=False)\n'
-        "custom_hooks = [dict(type='SetClassRulesHook'),\n"
-        "                dict(type='CalibrationHook', gamma='val'),\n"
-        "                dict(type='RandomStateHook'),\n"
-        "                dict(type='SyncBuffersHook'),\n"
-        f'                {hook}]\n')
+        f'custom_hooks = {hooks!r} + [{hook}]\n')
     return path
 
 

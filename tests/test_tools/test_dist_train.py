@@ -143,3 +143,29 @@ def test_resume_under_another_number_of_processes(tmp_path, shapes_root):
     assert ckpt['optimizer']['param_groups'][0]['lr'] == pytest.approx(
         expected)
     assert (tmp_path / 'run' / 'zsl_results.json').is_file()
+
+
+def test_prototypes_identical_across_ranks_and_to_one_process(
+        tmp_path, shapes_root):
+    from tests.conftest import TINY_FUSION_CONFIG
+    config = tiny_config_with_hook(tmp_path / 'fusion_dump.py',
+                                   "dict(type='DumpRankStateHook')",
+                                   base=TINY_FUSION_CONFIG)
+    common = ['--protocol', 'val', '--no-test', '--cfg-options',
+              *data_root_options(shapes_root), 'train_cfg.max_epochs=1',
+              'train_cfg.val_interval=1', 'param_scheduler.T_max=1']
+    proc = run_script('dist_train.sh', config, 2, '--work-dir',
+                      tmp_path / 'two', *common)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    run_tool('train.py', TINY_FUSION_CONFIG, '--work-dir', tmp_path / 'one',
+             *common)
+    stage = tmp_path / 'two' / 'val_protocol'
+    ranks = [torch.load(stage / f'state_rank{r}.pth', weights_only=True)
+             for r in (0, 1)]
+    assert torch.equal(ranks[0]['head.prototypes'],
+                       ranks[1]['head.prototypes'])
+    assert torch.count_nonzero(ranks[0]['head.prototypes']) > 0
+    single = torch.load(tmp_path / 'one' / 'val_protocol' / 'epoch_1.pth',
+                        weights_only=True)['state_dict']['head.prototypes']
+    torch.testing.assert_close(ranks[0]['head.prototypes'], single,
+                               rtol=1e-5, atol=1e-6)
