@@ -1,3 +1,4 @@
+from .inferencer import ZeroShotInferencer
 from .protocol import (CURVE_FILE, PROTOCOLS, RESULTS_FILE, build_runner,
                        format_table, merge_launcher, prepare_test_config,
                        protocol_config, run_test, setup_distributed,
@@ -6,5 +7,5 @@ from .protocol import (CURVE_FILE, PROTOCOLS, RESULTS_FILE, build_runner,
 __all__ = [
     'CURVE_FILE', 'PROTOCOLS', 'RESULTS_FILE', 'build_runner', 'format_table',
     'merge_launcher', 'prepare_test_config', 'protocol_config', 'run_test',
-    'setup_distributed', 'train_protocol', 'train_zsl'
+    'setup_distributed', 'train_protocol', 'train_zsl', 'ZeroShotInferencer'
 ]

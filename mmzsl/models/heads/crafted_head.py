@@ -356,24 +356,38 @@ class CraftedClsHead(ClsHead):
         return self._project(feats[-1], self.branches[0])
 
     def rules(self, branch: str = 'semantic') -> torch.Tensor:
-        """The frozen classifier weights of a branch, ``(num_classes, *)``."""
-        rules = self.class_embeddings if branch == 'semantic' else \
+        """The frozen classifier weights of a branch, ``(num_classes, *)``
+        (unnormalised: class embeddings or prototypes)."""
+        return self.class_embeddings if branch == 'semantic' else \
             self.prototypes
-        if self.normalize:
-            rules = F.normalize(rules, dim=1)
-        return rules
 
-    def branch_logits(self, feats: Tuple[torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """Logits ``(N, C)`` of each branch (``'semantic'``, ``'visual'``).
+    def branch_logits(
+        self,
+        feats: Tuple[torch.Tensor],
+        rules: Optional[Dict[str, torch.Tensor]] = None
+    ) -> Dict[str, torch.Tensor]:
+        """Logits of each branch (``'semantic'``, ``'visual'``).
 
-        Classes outside the protocol have a zero rule, hence logit 0.
+        Args:
+            feats (tuple[Tensor]): backbone (+neck) outputs.
+            rules (dict, optional): rule tables ``(M, *)`` per branch to
+                score instead of the head's own (e.g. classes added at
+                prediction time). Defaults to the head's ``(C, *)`` rules;
+                classes outside the protocol have a zero rule, hence
+                logit 0.
+
+        Returns:
+            dict[str, Tensor]: ``(N, C)`` or ``(N, M)`` per branch.
         """
         x = feats[-1]
-        return {
-            branch: self._project(x, branch) @ self.rules(branch).t() /
-            self.temperature
-            for branch in self.branches
-        }
+        logits = {}
+        for branch in self.branches:
+            table = self.rules(branch) if rules is None else rules[branch]
+            if self.normalize:
+                table = F.normalize(table, dim=1)
+            logits[branch] = self._project(x, branch) @ table.t() / \
+                self.temperature
+        return logits
 
     def forward(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
         """Class scores ``(N, C)``: the logits of a single branch, or for
