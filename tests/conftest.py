@@ -59,3 +59,13 @@ def tiny_config_with_hook(path, hook, base=None):
 def shapes_root(tmp_path_factory):
     """One ShapesZSL cache shared by the tests that train."""
     return tmp_path_factory.mktemp('shapes_zsl')
+
+
+@pytest.fixture(scope='session')
+def tiny_fusion_checkpoint(tmp_path_factory, shapes_root):
+    """A test-protocol checkpoint of the tiny fusion config (gamma 0.05)."""
+    work = tmp_path_factory.mktemp('tiny_fusion')
+    run_tool('train.py', TINY_FUSION_CONFIG, '--protocol', 'test',
+             '--gamma', '0.05', '--no-test', '--work-dir', work,
+             '--cfg-options', *data_root_options(shapes_root))
+    return str(work / 'test_protocol' / 'epoch_2.pth')

@@ -6,16 +6,12 @@ from mmengine.config import Config
 from mmpretrain.registry import DATASETS
 
 from mmzsl.apis import ZeroShotInferencer
-from tests.conftest import (TINY_FUSION_CONFIG, data_root_options, run_tool)
+from tests.conftest import TINY_FUSION_CONFIG, run_tool
 
 
 @pytest.fixture(scope='module')
-def trained(tmp_path_factory, shapes_root):
-    work = tmp_path_factory.mktemp('infer')
-    run_tool('train.py', TINY_FUSION_CONFIG, '--protocol', 'test',
-             '--gamma', '0.05', '--no-test', '--work-dir', work,
-             '--cfg-options', *data_root_options(shapes_root))
-    ckpt = str(work / 'test_protocol' / 'epoch_2.pth')
+def trained(tiny_fusion_checkpoint, shapes_root):
+    ckpt = tiny_fusion_checkpoint
     cfg = Config.fromfile(TINY_FUSION_CONFIG)
     dataset = DATASETS.build(dict(
         type='ShapesZSL', split='test',
