@@ -16,6 +16,7 @@ benchmarks prescribe:
    to ``<work_dir>/zsl_curve.png``.
 """
 import copy
+import json
 import os
 import os.path as osp
 from typing import Dict, Optional, Sequence, Union
@@ -198,7 +199,6 @@ def build_runner(cfg: Config) -> Runner:
 
 
 def _stage_done(work_dir: str) -> Optional[dict]:
-    import json
     path = osp.join(work_dir, _DONE_FILE)
     if not osp.isfile(path):
         return None
