@@ -152,27 +152,33 @@ class GZSLMetric(BaseMetric):
                 f'{sorted(samples[0])}.')
         scores = torch.stack([s['pred_score'] for s in samples])
         best = reduce_scores(scores, seen_ids, unseen_ids)
-        for i, sample in enumerate(samples):
-            gamma = sample.get('zsl_gamma')
-            if self.gamma == 'model' and gamma is None:
-                raise KeyError(
-                    "GZSLMetric(gamma='model') needs the metainfo "
-                    '`zsl_gamma` that the head sets in predict(); it is '
-                    'missing. Use a head that sets it, or give gamma as a '
-                    'number.')
-            self.results.append(
-                (float(best.seen_score[i]), int(best.seen_label[i]),
-                 float(best.unseen_score[i]), int(best.unseen_label[i]),
-                 int(torch.as_tensor(sample['gt_label']).reshape(-1)[0]),
-                 float('nan') if gamma is None else float(gamma)))
+        gammas = [s.get('zsl_gamma') for s in samples]
+        if self.gamma == 'model' and any(g is None for g in gammas):
+            raise KeyError(
+                "GZSLMetric(gamma='model') needs the metainfo "
+                '`zsl_gamma` that the head sets in predict(); it is '
+                'missing. Use a head that sets it, or give gamma as a '
+                'number.')
+        gt = torch.cat([
+            torch.as_tensor(s['gt_label']).reshape(-1)[:1] for s in samples
+        ]).cpu().numpy()
+        # One float64 row per sample (labels are exact in float64): a
+        # single object per sample keeps gathering across ranks cheap, and
+        # mmengine drops the sampler's padding per sample.
+        table = np.column_stack([
+            best.seen_score, best.seen_label, best.unseen_score,
+            best.unseen_label, gt,
+            [np.nan if g is None else float(g) for g in gammas]
+        ]).astype(np.float64)
+        self.results.extend(table)
 
     def compute_metrics(self, results: List[tuple]) -> dict:
         """Compute the metrics from the gathered per-sample results.
 
         Args:
-            results (list[tuple]): per sample ``(best_seen_score,
+            results (list[np.ndarray]): per sample ``[best_seen_score,
                 best_seen_label, best_unseen_score, best_unseen_label,
-                gt_label, zsl_gamma)``.
+                gt_label, zsl_gamma]`` (float64).
 
         Returns:
             dict: ``T1``, ``S``, ``U``, ``H``, ``AUSUC``, ``gamma`` (without
