@@ -35,6 +35,7 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=16,
     num_workers=0,
+    persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         type=dataset_type, split='train', pipeline=train_pipeline,
         **shapes_zsl),
@@ -43,6 +44,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=128,
     num_workers=0,
+    persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         type=dataset_type, split='val', pipeline=test_pipeline, **shapes_zsl),
     sampler=dict(type='DefaultSampler', shuffle=False),
@@ -53,6 +55,7 @@ val_evaluator = dict(type='GZSLMetric', gamma='best')
 test_dataloader = dict(
     batch_size=128,
     num_workers=0,
+    persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         type=dataset_type, split='test', pipeline=test_pipeline, **shapes_zsl),
     sampler=dict(type='DefaultSampler', shuffle=False),

@@ -26,6 +26,7 @@ data_preprocessor = dict(
 train_dataloader = dict(
     batch_size=16,
     num_workers=0,
+    persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         split='train',
         pipeline=[dict(type='LoadImageFromFile'),
@@ -35,6 +36,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         split='val',
         pipeline=[dict(type='LoadImageFromFile'),
@@ -45,6 +47,7 @@ val_evaluator = dict(type='GZSLMetric', gamma='best')
 test_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         split='test',
         pipeline=[dict(type='LoadImageFromFile'),
