@@ -14,8 +14,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
-from mmzsl.apis import (build_runner, merge_launcher, prepare_test_config,
-                        run_test, setup_distributed)
+from mmzsl.apis import (build_runner, merge_launcher, parse_gamma,
+                        prepare_test_config, run_test, setup_distributed)
 
 
 def parse_args():
@@ -64,10 +64,7 @@ def main():
     cfg.param_scheduler = cfg.val_dataloader = None
     cfg.val_cfg = cfg.val_evaluator = None
     if args.gamma is not None:
-        try:
-            gamma = float(args.gamma)
-        except ValueError:
-            gamma = args.gamma
+        gamma = parse_gamma(args.gamma)
         hooks = [h for h in cfg.get('custom_hooks', [])
                  if h.get('type') != 'CalibrationHook']
         hooks.append(dict(type='CalibrationHook', gamma=gamma))

@@ -18,7 +18,8 @@ import torch
 from mmengine.config import Config, ConfigDict, DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
-from mmzsl.apis import merge_launcher, setup_distributed, train_zsl
+from mmzsl.apis import (merge_launcher, parse_gamma, setup_distributed,
+                        train_zsl)
 
 
 def parse_args():
@@ -112,15 +113,6 @@ def merge_args(cfg, args):
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
-
-
-def parse_gamma(value):
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
 
 
 def main():

@@ -1,11 +1,12 @@
 from .inferencer import ZeroShotInferencer
 from .protocol import (CURVE_FILE, PROTOCOLS, RESULTS_FILE, build_runner,
-                       format_table, merge_launcher, prepare_test_config,
-                       protocol_config, run_test, setup_distributed,
-                       train_protocol, train_zsl)
+                       format_table, merge_launcher, parse_gamma,
+                       prepare_test_config, protocol_config, run_test,
+                       setup_distributed, train_protocol, train_zsl)
 
 __all__ = [
     'CURVE_FILE', 'PROTOCOLS', 'RESULTS_FILE', 'build_runner', 'format_table',
-    'merge_launcher', 'prepare_test_config', 'protocol_config', 'run_test',
-    'setup_distributed', 'train_protocol', 'train_zsl', 'ZeroShotInferencer'
+    'merge_launcher', 'parse_gamma', 'prepare_test_config', 'protocol_config',
+    'run_test', 'setup_distributed', 'train_protocol', 'train_zsl',
+    'ZeroShotInferencer'
 ]

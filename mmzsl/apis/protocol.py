@@ -28,6 +28,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
 
 from mmzsl.engine.hooks import read_gamma, write_json_atomic
+from mmzsl.engine.hooks.utils import innermost_dataset_cfg
 from mmzsl.engine.hooks.calibration_hook import CALIBRATION_FILE
 
 PROTOCOLS = ('val', 'test')
@@ -93,9 +94,7 @@ def merge_launcher(cfg: Config, launcher: str) -> None:
 
 
 def _dataset_cfg(loader_cfg: ConfigDict, name: str) -> ConfigDict:
-    dataset = loader_cfg.dataset
-    while 'split' not in dataset and 'dataset' in dataset:
-        dataset = dataset.dataset
+    dataset = innermost_dataset_cfg(loader_cfg.dataset, 'split')
     if 'split' not in dataset:
         raise KeyError(
             f'{name}.dataset has no "split" key; zero-shot protocols need a '
@@ -107,20 +106,16 @@ def _hook_cfgs(cfg: Config, hook_type: str):
     return [h for h in cfg.get('custom_hooks', []) if h.get('type') == hook_type]
 
 
-def _set_metric_option(evaluator_cfg, key: str, value) -> None:
+def _gzsl_metrics(evaluator_cfg) -> list:
+    """The GZSLMetric configs of an evaluator config (a dict or a list)."""
     metrics = evaluator_cfg if isinstance(evaluator_cfg,
                                           (list, tuple)) else [evaluator_cfg]
-    for metric in metrics:
-        if metric.get('type') == 'GZSLMetric':
-            metric[key] = value
+    return [m for m in metrics if m.get('type') == 'GZSLMetric']
 
 
 def _check_test_evaluator(cfg: Config) -> None:
-    metrics = cfg.test_evaluator if isinstance(
-        cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
-    for metric in metrics:
-        if metric.get('type') == 'GZSLMetric' and metric.get(
-                'gamma', 'model') == 'best':
+    for metric in _gzsl_metrics(cfg.test_evaluator):
+        if metric.get('gamma', 'model') == 'best':
             raise ValueError(
                 "test_evaluator has GZSLMetric(gamma='best'): that would "
                 'choose gamma on the test set. Use gamma=\'model\' (the '
@@ -189,6 +184,16 @@ def protocol_config(cfg: Config,
         hook.gamma = gamma
     _check_test_evaluator(cfg)
     return cfg
+
+
+def parse_gamma(value: Optional[str]) -> Union[str, float, None]:
+    """A command-line gamma: a number, or the path of a calibration file."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def build_runner(cfg: Config) -> Runner:
@@ -284,8 +289,8 @@ def prepare_test_config(cfg: Config, out_dir: str) -> Config:
     """Point the GZSL metric's curve at ``out_dir`` and guard against
     choosing gamma on test."""
     _check_test_evaluator(cfg)
-    _set_metric_option(cfg.test_evaluator, 'curve_file',
-                       osp.join(out_dir, CURVE_FILE))
+    for metric in _gzsl_metrics(cfg.test_evaluator):
+        metric['curve_file'] = osp.join(out_dir, CURVE_FILE)
     return cfg
 
 

@@ -12,7 +12,7 @@ from mmpretrain.registry import HOOKS, TRANSFORMS
 from torch.utils.data import DataLoader, Subset
 
 from mmzsl.models.utils import class_feature_sums, infer_prototypes
-from .utils import get_crafted_head, get_zsl_dataset
+from .utils import get_crafted_head, get_zsl_dataset, innermost_dataset_cfg
 
 
 @HOOKS.register_module()
@@ -69,7 +69,8 @@ class VisualPrototypeHook(Hook):
             for name in ('test_dataloader', 'val_dataloader'):
                 loader = runner.cfg.get(name)
                 if loader:
-                    pipeline = get_zsl_cfg(loader.dataset).get('pipeline')
+                    pipeline = innermost_dataset_cfg(loader.dataset,
+                                                     'pipeline').get('pipeline')
                     if pipeline:
                         break
         if not pipeline:
@@ -162,9 +163,3 @@ class VisualPrototypeHook(Hook):
             f'{len(head.unseen_ids)} unseen prototypes inferred from class '
             f'embeddings (ridge={self.ridge})')
 
-
-def get_zsl_cfg(dataset_cfg):
-    """The innermost dataset config (through ``dataset`` wrappers)."""
-    while 'pipeline' not in dataset_cfg and 'dataset' in dataset_cfg:
-        dataset_cfg = dataset_cfg.dataset
-    return dataset_cfg

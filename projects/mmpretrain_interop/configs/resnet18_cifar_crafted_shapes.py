@@ -21,6 +21,7 @@ model = dict(
         temperature=0.1))
 
 data = dict(type='ShapesZSL', data_root='data/shapes_zsl')
+pipeline = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
 data_preprocessor = dict(
     num_classes=50, mean=[127.5] * 3, std=[64.0] * 3, to_rgb=True)
 train_dataloader = dict(
@@ -29,8 +30,7 @@ train_dataloader = dict(
     persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         split='train',
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='PackInputs')],
+        pipeline=pipeline,
         **data),
     sampler=dict(type='DefaultSampler', shuffle=True))
 val_dataloader = dict(
@@ -39,21 +39,12 @@ val_dataloader = dict(
     persistent_workers=False,  # mmpretrain's tools default it to True
     dataset=dict(
         split='val',
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='PackInputs')],
+        pipeline=pipeline,
         **data),
     sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='GZSLMetric', gamma='best')
 test_dataloader = dict(
-    batch_size=64,
-    num_workers=0,
-    persistent_workers=False,  # mmpretrain's tools default it to True
-    dataset=dict(
-        split='test',
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='PackInputs')],
-        **data),
-    sampler=dict(type='DefaultSampler', shuffle=False))
+    val_dataloader, dataset=dict(split='test', pipeline=pipeline, **data))
 test_evaluator = dict(type='GZSLMetric', gamma='model')
 
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3, weight_decay=1e-4))
