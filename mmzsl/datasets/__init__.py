@@ -1,4 +1,9 @@
 """Zero-shot datasets, registered into ``mmpretrain.registry.DATASETS``."""
 from .shapes_zsl import ShapesZSL
+from .xlsa17 import (APYZSL, AWA1ZSL, AWA2ZSL, CUBZSL, FLOZSL, SUNZSL,
+                     XLSA17FeatureDataset, XLSA17ImageDataset)
 
-__all__ = ['ShapesZSL']
+__all__ = [
+    'ShapesZSL', 'CUBZSL', 'AWA2ZSL', 'SUNZSL', 'FLOZSL', 'APYZSL', 'AWA1ZSL',
+    'XLSA17FeatureDataset', 'XLSA17ImageDataset'
+]
