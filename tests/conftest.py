@@ -69,3 +69,22 @@ def tiny_fusion_checkpoint(tmp_path_factory, shapes_root):
              '--gamma', '0.05', '--no-test', '--work-dir', work,
              '--cfg-options', *data_root_options(shapes_root))
     return str(work / 'test_protocol' / 'epoch_2.pth')
+
+
+@pytest.fixture(scope='session')
+def awa2_folders(tmp_path_factory):
+    """AWA2's real split file + a stand-in res101.mat and image tree."""
+    from tests.test_datasets.xlsa17_fixtures import make_xlsa17
+    return make_xlsa17(str(tmp_path_factory.mktemp('xlsa17_awa2')), 'AWA2')
+
+
+def xlsa17_options(split_root, data_root=None,
+                   loaders=('train_dataloader', 'val_dataloader',
+                            'test_dataloader')):
+    """--cfg-options pointing a config's loaders at xlsa17 folders."""
+    options = []
+    for loader in loaders:
+        options.append(f'{loader}.dataset.split_root={split_root}')
+        if data_root is not None:
+            options.append(f'{loader}.dataset.data_root={data_root}')
+    return options

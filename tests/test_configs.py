@@ -1,4 +1,5 @@
 """Every shipped config builds its model and (lazily) its datasets."""
+import copy
 import glob
 import os.path as osp
 
@@ -7,18 +8,70 @@ from mmengine.config import Config
 from mmpretrain.registry import DATASETS, MODELS
 
 import mmzsl  # noqa: F401
+from mmzsl.apis import pretrained_sources
 from tests.conftest import REPO
+from tests.test_datasets.xlsa17_fixtures import make_xlsa17
 
 CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs', 'crafting', '*.py')))
+BACKBONES = ('resnet101', 'densenet201', 'alexnet', 'darknet53')
+BENCHMARKS = ('cub', 'awa2', 'sun', 'flo')
+RULES = ('semantic', 'visual', 'fusion')
+# Split folders available here (real att_splits.mat + a stand-in res101.mat)
+SPLIT_FOLDERS = ('AWA2', 'SUN', 'FLO')
+
+
+@pytest.fixture(scope='module')
+def split_folders(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('xlsa17'))
+    return {
+        name: make_xlsa17(root, name, images=False)['split_root']
+        for name in SPLIT_FOLDERS
+    }
+
+
+def test_paper_grid_is_complete():
+    names = {osp.basename(p) for p in CONFIGS}
+    missing = [
+        f'{b}_{d}_{r}.py' for b in BACKBONES for d in BENCHMARKS
+        for r in RULES if f'{b}_{d}_{r}.py' not in names
+    ]
+    missing += [
+        f'features_{d}_semantic.py' for d in BENCHMARKS
+        if f'features_{d}_semantic.py' not in names
+    ]
+    assert not missing
+
+
+def _build_model(cfg):
+    model_cfg = copy.deepcopy(cfg.model)
+    if model_cfg.backbone.type == 'TIMMBackbone':
+        # timm would download at build time; fetch_pretrained (tested in
+        # tests/test_apis/test_pretrained.py) handles the download.
+        model_cfg.backbone.pretrained = False
+    return MODELS.build(model_cfg)
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
-def test_config_builds(path, tmp_path):
+def test_config_builds(path, tmp_path, split_folders):
     cfg = Config.fromfile(path)
-    model = MODELS.build(cfg.model)
+    model = _build_model(cfg)
     head = model.head
+    name = osp.basename(path)
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         ds_cfg = dict(cfg[loader].dataset)
+        if 'split_root' in ds_cfg:
+            # without data on disk nothing is read while lazy
+            lazy = DATASETS.build(
+                dict(ds_cfg, data_root=str(tmp_path / 'none'),
+                     split_root=str(tmp_path / 'none'), lazy_init=True))
+            assert lazy.split == ds_cfg['split']
+            benchmark = getattr(lazy, 'BENCHMARK', None)
+            assert benchmark and benchmark.lower() in name
+            assert lazy.NUM_CLASSES == head.num_classes
+            assert lazy.PUBLISHED[5] == head.embed_dim
+            if benchmark not in split_folders:
+                continue
+            ds_cfg.update(split_root=split_folders[benchmark])
         ds_cfg.update(data_root=str(tmp_path), lazy_init=True)
         dataset = DATASETS.build(ds_cfg)
         assert len(dataset.metainfo['classes']) == head.num_classes
@@ -30,4 +83,9 @@ def test_config_builds(path, tmp_path):
     assert 'SetClassRulesHook' in hooks and 'CalibrationHook' in hooks
     if head.rules_type != 'semantic':
         assert 'VisualPrototypeHook' in hooks
+        assert head.prototypes.shape[1] == head.in_channels
+    if name.startswith('resnet18_shapes') and head.rules_type != 'semantic':
         assert set(cfg.load_from_per_protocol) == {'val', 'test'}
+    if name.split('_')[0] in BACKBONES:
+        # ImageNet-pretrained: exactly one source of weights, never none
+        assert len(list(pretrained_sources(cfg.model))) == 1

@@ -14,6 +14,10 @@ default_hooks = dict(
 custom_hooks = [
     # class embeddings + seen/unseen classes of the training split -> head
     dict(type='SetClassRulesHook'),
+    # visual/fusion heads: prototypes from the starting network before
+    # training (seen: class means; unseen: ridge regression from the class
+    # embeddings); does nothing for semantic heads
+    dict(type='VisualPrototypeHook', ridge=1.0),
     # gamma chosen on the validation classes (val protocol), or read from a
     # previous run's calibration.json (test protocol, set by tools/train.py)
     dict(type='CalibrationHook', gamma='val'),

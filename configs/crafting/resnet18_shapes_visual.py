@@ -16,14 +16,6 @@ load_from_per_protocol = dict(
 
 model = dict(head=dict(rules='visual', prototype_dim=128))
 
-custom_hooks = [
-    dict(type='SetClassRulesHook'),
-    dict(type='VisualPrototypeHook', ridge=1.0),
-    dict(type='CalibrationHook', gamma='val'),
-    dict(type='RandomStateHook'),
-    dict(type='SyncBuffersHook'),
-]
-
 # fine-tuning from a crafted network: shorter and gentler
 optim_wrapper = dict(optimizer=dict(lr=5e-4))
 param_scheduler = dict(T_max=6)

@@ -1,4 +1,5 @@
 from .inferencer import ZeroShotInferencer
+from .pretrained import fetch_pretrained, pretrained_sources
 from .protocol import (CURVE_FILE, PROTOCOLS, RESULTS_FILE, build_runner,
                        format_table, merge_launcher, parse_gamma,
                        prepare_test_config, protocol_config, run_test,
@@ -8,5 +9,5 @@ __all__ = [
     'CURVE_FILE', 'PROTOCOLS', 'RESULTS_FILE', 'build_runner', 'format_table',
     'merge_launcher', 'parse_gamma', 'prepare_test_config', 'protocol_config',
     'run_test', 'setup_distributed', 'train_protocol', 'train_zsl',
-    'ZeroShotInferencer'
+    'ZeroShotInferencer', 'fetch_pretrained', 'pretrained_sources'
 ]

@@ -30,6 +30,7 @@ from mmengine.runner import Runner, find_latest_checkpoint
 from mmzsl.engine.hooks import read_gamma, write_json_atomic
 from mmzsl.engine.hooks.utils import innermost_dataset_cfg
 from mmzsl.engine.hooks.calibration_hook import CALIBRATION_FILE
+from .pretrained import fetch_pretrained
 
 PROTOCOLS = ('val', 'test')
 RESULTS_FILE = 'zsl_results.json'
@@ -235,6 +236,7 @@ def train_protocol(cfg: Config, protocol: str,
         stage_cfg.resume = True
         stage_cfg.load_from = None
     stage_cfg.experiment_name = _experiment_name(cfg, protocol)
+    fetch_pretrained(stage_cfg.model)
     runner = build_runner(stage_cfg)
     runner.train()
     if is_main_process():

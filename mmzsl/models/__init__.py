@@ -1,4 +1,7 @@
-from .backbones import PrecomputedFeatures
+from .backbones import AlexNetFC7, PrecomputedFeatures
 from .heads import CraftedClsHead, load_class_embeddings
 
-__all__ = ['CraftedClsHead', 'PrecomputedFeatures', 'load_class_embeddings']
+__all__ = [
+    'AlexNetFC7', 'CraftedClsHead', 'PrecomputedFeatures',
+    'load_class_embeddings'
+]

@@ -1,3 +1,4 @@
+from .alexnet_fc7 import AlexNetFC7
 from .precomputed_features import PrecomputedFeatures
 
-__all__ = ['PrecomputedFeatures']
+__all__ = ['AlexNetFC7', 'PrecomputedFeatures']

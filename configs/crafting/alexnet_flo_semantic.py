@@ -1,0 +1,13 @@
+# Semantic crafting of an ImageNet-pretrained AlexNet on FLO (xlsa17 proposed
+# split): the head's rules are the 1024-d class text embeddings ('att').
+#   python tools/misc/check_zsl_data.py \
+#       configs/crafting/alexnet_flo_semantic.py
+#   python tools/train.py configs/crafting/alexnet_flo_semantic.py
+_base_ = [
+    '../_base_/models/alexnet_crafted.py',
+    '../_base_/datasets/flo_zsl.py',
+    '../_base_/schedules/xlsa17_finetune_30e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=102, embed_dim=1024))

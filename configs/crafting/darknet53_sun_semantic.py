@@ -1,0 +1,14 @@
+# Semantic crafting of an ImageNet-pretrained DarkNet-53 (timm) on SUN
+# (xlsa17 proposed split): the head's rules are the 102-d class attributes
+# ('att').
+#   python tools/misc/check_zsl_data.py \
+#       configs/crafting/darknet53_sun_semantic.py
+#   python tools/train.py configs/crafting/darknet53_sun_semantic.py
+_base_ = [
+    '../_base_/models/darknet53_crafted.py',
+    '../_base_/datasets/sun_zsl.py',
+    '../_base_/schedules/xlsa17_finetune_30e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=717, embed_dim=102))

@@ -1,0 +1,13 @@
+# Semantic crafting of an ImageNet-pretrained DenseNet-201 on AWA2 (xlsa17
+# proposed split): the head's rules are the 85-d class attributes ('att').
+#   python tools/misc/check_zsl_data.py \
+#       configs/crafting/densenet201_awa2_semantic.py
+#   python tools/train.py configs/crafting/densenet201_awa2_semantic.py
+_base_ = [
+    '../_base_/models/densenet201_crafted.py',
+    '../_base_/datasets/awa2_zsl.py',
+    '../_base_/schedules/xlsa17_finetune_30e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=50, embed_dim=85))

@@ -1,0 +1,13 @@
+# Semantic crafting of an ImageNet-pretrained ResNet-101 on SUN (xlsa17
+# proposed split): the head's rules are the 102-d class attributes ('att').
+#   python tools/misc/check_zsl_data.py \
+#       configs/crafting/resnet101_sun_semantic.py
+#   python tools/train.py configs/crafting/resnet101_sun_semantic.py
+_base_ = [
+    '../_base_/models/resnet101_crafted.py',
+    '../_base_/datasets/sun_zsl.py',
+    '../_base_/schedules/xlsa17_finetune_30e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=717, embed_dim=102))
