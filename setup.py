@@ -40,7 +40,9 @@ setup(
         # The ``mmcv`` module without compiled ops. Kept in an extra so that
         # a user who already has the full ``mmcv`` does not get it replaced.
         'lite': ['mmcv-lite==2.2.0'],
-        'tests': ['pytest', 'pytest-timeout'],
+        # DarkNet-53 configs: mmpretrain's TIMMBackbone needs timm
+        'timm': ['timm>=0.9'],
+        'tests': ['pytest', 'pytest-timeout', 'timm>=0.9'],
     },
     zip_safe=False,
 )

@@ -23,6 +23,11 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
     assert set(rows) == {'semantic', 'visual', 'fusion', 'reference',
                          'linear'}
     assert rows['linear']['U'] == 0.0  # a linear head never predicts unseen
+    pipeline = report['pipeline']
+    # 150 seen classes x 1 image, every one a trainval image of both
+    assert pipeline['images'] == 150
+    assert pipeline['cub_img_s'] > 0 and pipeline['zsl_img_s'] > 0
     text = (out / 'benchmark.md').read_text()
+    assert "## Data pipeline: CUBZSL vs mmpretrain's CUB" in text
     assert '## GZSLMetric vs a 200-gamma loop' in text
     assert 'benchmark.md' in proc.stdout

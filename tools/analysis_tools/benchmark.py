@@ -10,6 +10,9 @@
    vs a straightforward loop over 200 gamma values on the same scores.
 3. accuracy: T1/S/U/H/AUSUC on ShapesZSL for semantic, visual, fusion,
    the reference head variant and a plain LinearClsHead.
+4. pipeline: images/s of the CUBZSL train pipeline vs mmpretrain's CUB on
+   the same placeholder images (a CUB_200_2011-like tree with both
+   datasets' annotation files), and the time to build each dataset.
 
 Writes JSON and a markdown table (``--out``, default
 ``work_dirs/benchmark/benchmark.{json,md}``).
@@ -43,6 +46,9 @@ SIZES = {
         'full': (32, 224, 5, 20), 'quick': (8, 112, 3, 15),
         'tiny': (2, 32, 1, 2)
     },
+    # pipeline: images per class of the placeholder CUB, image size, rounds
+    'pipeline': {'full': (10, (500, 375), 3), 'quick': (4, (500, 375), 3),
+                 'tiny': (1, (64, 48), 1)},
     # scores N x C
     'metric': {'full': (100_000, 1_000), 'quick': (20_000, 1_000),
                'tiny': (2_000, 50)},
@@ -345,6 +351,118 @@ def bench_accuracy(mode: str, work_dir: str, data_root: str) -> list:
 
 
 # ---------------------------------------------------------------------------
+# 4. data pipeline: CUBZSL vs mmpretrain's CUB
+# ---------------------------------------------------------------------------
+CUB_PREFIX = '/BS/Deep_Fragments/work/MSc/CUB_200_2011/CUB_200_2011/images'
+
+
+def make_placeholder_cub(root: str, per_class: int, size) -> tuple:
+    """A CUB_200_2011-like release (200 class folders, images.txt,
+    image_class_labels.txt, train_test_split.txt) and an xlsa17-like CUB
+    split folder (att_splits.mat, res101.mat) over the same images. The
+    first 150 classes are seen: their images are trainval (= CUB's train
+    split); the others are test-unseen. Returns (data_root, split_root)."""
+    import scipy.io
+    from PIL import Image
+    data_root = osp.join(root, 'CUB_200_2011')
+    split_root = osp.join(root, 'xlsa17', 'CUB')
+    os.makedirs(split_root)
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
+    names = [f'{c + 1:03d}.Class_{c + 1:03d}' for c in range(200)]
+    rel, labels = [], []
+    for c, name in enumerate(names):
+        os.makedirs(osp.join(data_root, 'images', name))
+        for i in range(per_class):
+            path = f'{name}/{name}_{i:04d}.jpg'
+            Image.fromarray(np.roll(pixels, c + i, axis=1)).save(
+                osp.join(data_root, 'images', path), quality=90)
+            rel.append(path)
+            labels.append(c)
+    labels = np.array(labels)
+    is_train = labels < 150
+    with open(osp.join(data_root, 'images.txt'), 'w') as f:
+        f.writelines(f'{i + 1} {p}\n' for i, p in enumerate(rel))
+    with open(osp.join(data_root, 'image_class_labels.txt'), 'w') as f:
+        f.writelines(f'{i + 1} {c + 1}\n' for i, c in enumerate(labels))
+    with open(osp.join(data_root, 'train_test_split.txt'), 'w') as f:
+        f.writelines(f'{i + 1} {int(t)}\n' for i, t in enumerate(is_train))
+    rows = np.arange(1, len(rel) + 1, dtype=np.uint16)[:, None]
+    seen_rows = rows[is_train]
+    class_names = np.empty((200, 1), dtype=object)
+    for c, name in enumerate(names):
+        class_names[c, 0] = np.array([name])
+    scipy.io.savemat(osp.join(split_root, 'att_splits.mat'), dict(
+        allclasses_names=class_names,
+        att=rng.random((312, 200)),
+        trainval_loc=seen_rows[1::2] if per_class > 1 else seen_rows,
+        test_seen_loc=seen_rows[0::2] if per_class > 1 else seen_rows[:0],
+        test_unseen_loc=rows[~is_train]))
+    files = np.empty((len(rel), 1), dtype=object)
+    for i, p in enumerate(rel):
+        files[i, 0] = np.array([f'{CUB_PREFIX}/{p}'])
+    scipy.io.savemat(osp.join(split_root, 'res101.mat'), dict(
+        image_files=files, labels=(labels + 1)[:, None].astype(float),
+        features=rng.random((4, len(rel)))))
+    return data_root, split_root
+
+
+def bench_pipeline(mode: str) -> dict:
+    import tempfile
+    from mmengine.config import Config
+    from mmpretrain.registry import DATASETS
+    from mmzsl.datasets.xlsa17_io import clear_mat_cache
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    pipeline = Config.fromfile(osp.join(
+        repo, 'configs', '_base_', 'datasets',
+        'xlsa17_images_224.py')).train_pipeline
+    per_class, size, rounds = SIZES['pipeline'][mode]
+    with tempfile.TemporaryDirectory() as root:
+        data_root, split_root = make_placeholder_cub(root, per_class, size)
+        clear_mat_cache()
+        build = {
+            'CUB': dict(type='CUB', data_root=data_root, split='train',
+                        pipeline=pipeline),
+            # CUB's train split here = the seen classes' images; CUBZSL's
+            # trainval + test_seen hold the same images
+            'CUBZSL': dict(type='CUBZSL', data_root=data_root,
+                           split_root=split_root, split='trainval',
+                           pipeline=pipeline),
+        }
+        datasets, init_s = {}, {}
+        for name, cfg in build.items():
+            start = time.perf_counter()
+            datasets[name] = DATASETS.build(cfg)
+            init_s[name] = time.perf_counter() - start
+        # same images in both: CUBZSL trainval is every other seen image
+        zsl_paths = [datasets['CUBZSL'].get_data_info(i)['img_path']
+                     for i in range(len(datasets['CUBZSL']))]
+        cub_index = {datasets['CUB'].get_data_info(i)['img_path']: i
+                     for i in range(len(datasets['CUB']))}
+        order = {'CUBZSL': list(range(len(zsl_paths))),
+                 'CUB': [cub_index[p] for p in zsl_paths]}
+        times = {name: [] for name in datasets}
+        for r in range(rounds):
+            for name, ds in datasets.items():  # interleaved rounds
+                np.random.seed(r)
+                start = time.perf_counter()
+                for i in order[name]:
+                    ds[i]
+                times[name].append(time.perf_counter() - start)
+    n = len(zsl_paths)
+    best = {name: min(t) for name, t in times.items()}
+    result = dict(images=n, image_size=list(size), rounds=rounds,
+                  cub_img_s=n / best['CUB'], zsl_img_s=n / best['CUBZSL'],
+                  cub_init_s=init_s['CUB'], zsl_init_s=init_s['CUBZSL'])
+    result['ratio'] = result['zsl_img_s'] / result['cub_img_s']
+    print(f'  CUB {result["cub_img_s"]:.0f} img/s, CUBZSL '
+          f'{result["zsl_img_s"]:.0f} img/s: ratio {result["ratio"]:.3f}; '
+          f'build {init_s["CUB"]:.2f} s vs {init_s["CUBZSL"]:.2f} s',
+          flush=True)
+    return result
+
+
+# ---------------------------------------------------------------------------
 def markdown(report: dict) -> str:
     lines = [f'# mmzsl benchmarks ({report["mode"]} mode)', '',
              f'Machine: {report["machine"]}; date: {report["date"]}; '
@@ -390,6 +508,19 @@ def markdown(report: dict) -> str:
                   'rules in the training softmax (class-transductive), as '
                   "the author's code. `linear`: mmpretrain's LinearClsHead "
                   'over all classes, trained on seen classes only.', '']
+    if 'pipeline' in report:
+        p = report['pipeline']
+        lines += ['## Data pipeline: CUBZSL vs mmpretrain\'s CUB', '',
+                  f'The train pipeline (LoadImageFromFile, RandomResizedCrop '
+                  f'224, RandomFlip, PackInputs) over the same {p["images"]} '
+                  f'placeholder JPEGs of {p["image_size"][0]}x'
+                  f'{p["image_size"][1]} px, best of {p["rounds"]} '
+                  f'interleaved passes: CUB {p["cub_img_s"]:.0f} images/s, '
+                  f'CUBZSL {p["zsl_img_s"]:.0f} images/s, **ratio '
+                  f'{p["ratio"]:.3f}**. Building the dataset (reading its '
+                  f'annotation files, checking every image exists): CUB '
+                  f'{p["cub_init_s"]:.2f} s, CUBZSL {p["zsl_init_s"]:.2f} s.',
+                  '']
     return '\n'.join(lines)
 
 
@@ -400,8 +531,10 @@ def main():
     parser.add_argument('--tiny', action='store_true',
                         help='tiny sizes, to test the script')
     parser.add_argument('--only', nargs='+',
-                        choices=['overhead', 'metric', 'accuracy'],
-                        default=['overhead', 'metric', 'accuracy'])
+                        choices=['overhead', 'metric', 'accuracy',
+                                 'pipeline'],
+                        default=['overhead', 'metric', 'accuracy',
+                                 'pipeline'])
     parser.add_argument('--out', default='work_dirs/benchmark',
                         help='folder for benchmark.json and benchmark.md')
     parser.add_argument('--data-root', default='data/shapes_zsl')
@@ -431,6 +564,9 @@ def main():
         print('accuracy on ShapesZSL:', flush=True)
         report['accuracy'] = bench_accuracy(
             mode, osp.join(args.out, 'accuracy'), args.data_root)
+    if 'pipeline' in args.only:
+        print('data pipeline (CUBZSL vs CUB):', flush=True)
+        report['pipeline'] = bench_pipeline(mode)
     report['total_s'] = time.perf_counter() - start
     write_json_atomic(report, osp.join(args.out, 'benchmark.json'))
     text = markdown(report)
