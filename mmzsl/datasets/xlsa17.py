@@ -123,9 +123,12 @@ class XLSA17Base(BaseDataset):
 
     @property
     def split_rows(self) -> np.ndarray:
-        """np.ndarray: the 0-based ``res101.mat`` rows of the split, in
-        dataset order."""
-        return self._ensure_split()['rows'].copy()
+        """np.ndarray: the 0-based ``res101.mat`` row of each sample, in
+        dataset order (after ``indices=``, if given)."""
+        self.full_init()
+        return np.array(
+            [self.get_data_info(i)['res101_row'] for i in range(len(self))],
+            dtype=np.int64)
 
     def full_init(self) -> None:
         self._ensure_split()
@@ -572,7 +575,7 @@ class XLSA17FeatureDataset(XLSA17Base):
             replace_cached(self._res_file, 'features', features)
         self._features = features
         return [
-            dict(feat_row=int(r), gt_label=int(labels[r])) for r in rows
+            dict(res101_row=int(r), gt_label=int(labels[r])) for r in rows
         ]
 
     @property
@@ -583,7 +586,7 @@ class XLSA17FeatureDataset(XLSA17Base):
 
     def get_data_info(self, idx: int) -> dict:
         info = super().get_data_info(idx)
-        info['feat'] = self._features[info['feat_row']]
+        info['feat'] = self._features[info['res101_row']]
         return info
 
 
