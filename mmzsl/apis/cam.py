@@ -43,15 +43,25 @@ class CraftedScores(nn.Module):
 
 
 def default_target_layer(model: nn.Module) -> nn.Module:
-    """The last block of the backbone's last stage.
+    """The module whose output is the backbone's last feature map.
 
-    ResNet-like mmpretrain backbones (``res_layers``): the last block of the
-    last stage; otherwise the last ``Conv2d`` of the backbone.
+    - ResNet-like mmpretrain backbones (``res_layers``): the last block of
+      the last stage;
+    - mmpretrain's DenseNet (``stages`` + ``transitions``): the last
+      transition (the final norm and activation);
+    - timm models through ``TIMMBackbone`` with ``stages`` (DarkNet,
+      CSPNet, ConvNeXt...): the last stage;
+    - otherwise the last ``Conv2d`` of the backbone (e.g. AlexNet's conv5).
     """
     backbone = model.backbone
     names = getattr(backbone, 'res_layers', None)
     if names:
         return getattr(backbone, names[-1])[-1]
+    if hasattr(backbone, 'stages') and hasattr(backbone, 'transitions'):
+        return backbone.transitions[-1]
+    stages = getattr(getattr(backbone, 'timm_model', None), 'stages', None)
+    if isinstance(stages, nn.Sequential) and len(stages):
+        return stages[-1]
     convs = [m for m in backbone.modules() if isinstance(m, nn.Conv2d)]
     if not convs:
         raise ValueError(
