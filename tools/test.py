@@ -15,7 +15,8 @@ from mmengine.config import Config, DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
 from mmzsl.apis import (build_runner, merge_launcher, parse_gamma,
-                        prepare_test_config, run_test, setup_distributed)
+                        prepare_test_config, run_test, setup_distributed,
+                        skip_pretrained_download)
 
 
 def parse_args():
@@ -60,6 +61,7 @@ def main():
         raise SystemExit(f'checkpoint {args.checkpoint!r} does not exist')
     merge_launcher(cfg, args.launcher)
     cfg.load_from = args.checkpoint
+    skip_pretrained_download(cfg.model)  # the checkpoint has the weights
     cfg.train_dataloader = cfg.train_cfg = cfg.optim_wrapper = None
     cfg.param_scheduler = cfg.val_dataloader = None
     cfg.val_cfg = cfg.val_evaluator = None

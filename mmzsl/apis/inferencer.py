@@ -1,4 +1,5 @@
 """Zero-shot inference on images, with classes chosen at prediction time."""
+import copy
 from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -11,6 +12,7 @@ from mmpretrain.registry import TRANSFORMS
 from mmzsl.engine.hooks.utils import get_crafted_head
 from mmzsl.models.heads import load_class_embeddings
 from mmzsl.models.utils import ridge_regression
+from .pretrained import skip_pretrained_download
 
 ClassSpec = Union[None, Sequence[Union[str, int]],
                   Mapping[str, Optional[Sequence[float]]]]
@@ -56,6 +58,8 @@ class ZeroShotInferencer:
                  device: str = 'cpu',
                  ridge: Optional[float] = None) -> None:
         cfg = Config.fromfile(config) if isinstance(config, str) else config
+        cfg = copy.deepcopy(cfg)
+        skip_pretrained_download(cfg.model)  # the checkpoint has the weights
         self.model = get_model(cfg, pretrained=checkpoint, device=device)
         self.model.eval()
         self.head = get_crafted_head(self.model)

@@ -109,3 +109,23 @@ def _fetch_timm(where: str, model_name: str) -> str:
             'cache (then copy ~/.cache/huggingface here), or set '
             f'{where}=False and checkpoint_path= a local copy.') from e
     return model_name
+
+
+def skip_pretrained_download(model_cfg) -> None:
+    """Set ``pretrained=False`` on every ``TIMMBackbone`` of a model config
+    (in place), for building a model whose weights all come from a
+    checkpoint: timm would otherwise download ImageNet weights at build
+    time, and fail offline. ``init_cfg`` needs nothing: it only acts in
+    ``init_weights``, which testing and inference do not call."""
+    if isinstance(model_cfg, (list, tuple)):
+        for item in model_cfg:
+            skip_pretrained_download(item)
+        return
+    if not isinstance(model_cfg, dict):
+        return
+    if model_cfg.get('type') == 'TIMMBackbone' and model_cfg.get(
+            'pretrained'):
+        model_cfg['pretrained'] = False
+    for value in model_cfg.values():
+        if isinstance(value, (dict, list, tuple)):
+            skip_pretrained_download(value)

@@ -30,7 +30,7 @@ from mmengine.runner import Runner, find_latest_checkpoint
 from mmzsl.engine.hooks import read_gamma, write_json_atomic
 from mmzsl.engine.hooks.utils import innermost_dataset_cfg
 from mmzsl.engine.hooks.calibration_hook import CALIBRATION_FILE
-from .pretrained import fetch_pretrained
+from .pretrained import fetch_pretrained, skip_pretrained_download
 
 PROTOCOLS = ('val', 'test')
 RESULTS_FILE = 'zsl_results.json'
@@ -343,6 +343,7 @@ def train_zsl(cfg: Config,
         else:
             stage_cfg = protocol_config(test_cfg, 'test', gamma)
             stage_cfg.load_from = find_latest_checkpoint(stage_cfg.work_dir)
+            skip_pretrained_download(stage_cfg.model)
             stage_cfg.experiment_name = _experiment_name(cfg, 'test')
             runner = build_runner(stage_cfg)
         if test:

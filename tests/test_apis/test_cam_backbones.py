@@ -28,7 +28,8 @@ def _model_and_config(backbone, tmp_path):
     model.head.set_prototypes(rng.random((50, model.head.prototype_dim)))
     checkpoint = tmp_path / 'model.pth'
     torch.save({'state_dict': model.state_dict(), 'meta': {}}, checkpoint)
-    cfg.model = model_cfg
+    # the config keeps its pretrained sources: loading a checkpoint for
+    # inference must not try to download them
     cfg.dump(str(tmp_path / 'config.py'))
     return str(tmp_path / 'config.py'), str(checkpoint)
 
@@ -39,8 +40,16 @@ def _model_and_config(backbone, tmp_path):
     ('alexnet', 'backbone.features.10'),
     ('darknet53', 'backbone.timm_model.stages.4'),
 ])
-def test_cam_on_grid_backbones(backbone, layer, tmp_path):
+def test_cam_on_grid_backbones(backbone, layer, tmp_path, monkeypatch):
     config, checkpoint = _model_and_config(backbone, tmp_path)
+    import timm
+    create_model = timm.create_model
+
+    def no_download(*args, **kwargs):
+        assert not kwargs.get('pretrained'), 'tried to download weights'
+        return create_model(*args, **kwargs)
+
+    monkeypatch.setattr(timm, 'create_model', no_download)
     inferencer = ZeroShotInferencer(config, checkpoint)
     assert default_target_layer(inferencer.model) is \
         inferencer.model.get_submodule(layer)
