@@ -15,9 +15,22 @@ import numpy as np
 import scipy.io
 from PIL import Image
 
-SHARED = osp.normpath(
-    osp.join(osp.dirname(__file__), '..', '..', '..', 'shared', 'data',
-             'xlsa17'))
+# The real benchmark files: ../shared/data next to the repository, or the
+# data folder named by MMZSL_SHARED_DATA.
+SHARED = osp.join(
+    os.environ.get('MMZSL_SHARED_DATA') or osp.normpath(
+        osp.join(osp.dirname(__file__), '..', '..', '..', 'shared', 'data')),
+    'xlsa17')
+
+
+def _require_shared(name: str) -> str:
+    folder = osp.join(SHARED, name)
+    if not osp.isdir(folder):
+        raise FileNotFoundError(
+            f'{folder} does not exist: the xlsa17 tests read the real split '
+            'files of ../shared/data (next to the repository); set '
+            'MMZSL_SHARED_DATA to that data folder if it lives elsewhere.')
+    return folder
 
 # Authors' prefixes, as in the official res101.mat files.
 PREFIX = {
@@ -31,7 +44,7 @@ FEATURE_DIM = 8
 
 
 def read_split(name: str) -> dict:
-    return scipy.io.loadmat(osp.join(SHARED, name, 'att_splits.mat'))
+    return scipy.io.loadmat(osp.join(_require_shared(name), 'att_splits.mat'))
 
 
 def class_names(name: str, mat: dict) -> list:
