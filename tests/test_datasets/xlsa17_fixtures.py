@@ -122,7 +122,7 @@ def make_xlsa17(root: str, name: str, *, images: bool = True,
     and ``root/images/<name>`` (the release tree, if ``images``)."""
     split_root = osp.join(root, 'split', name)
     os.makedirs(split_root)
-    for fname in os.listdir(osp.join(SHARED, name)):
+    for fname in os.listdir(_require_shared(name)):
         if fname == 'image_files.txt':
             continue
         os.symlink(osp.join(SHARED, name, fname),
