@@ -167,15 +167,14 @@ class XLSA17Base(BaseDataset):
 
     def _read_split(self) -> dict:
         name = type(self).__name__
+        about = self._about('class embeddings and splits')
         if not osp.isdir(self.split_root):
             raise FileNotFoundError(
                 f'{name}: split_root {self.split_root!r} is not a folder. ' +
-                self._about('class embeddings and splits'))
+                about)
         if not osp.isfile(self._att_file):
             raise FileNotFoundError(
-                f'{name}: {self._att_file} does not exist. ' +
-                self._about('class embeddings and splits'))
-        about = self._about('class embeddings and splits')
+                f'{name}: {self._att_file} does not exist. ' + about)
         mat = read_mat(self._att_file, ('allclasses_names', ) + _LOCS,
                        about=about)
         for key in _LOCS[:3]:
@@ -223,8 +222,8 @@ class XLSA17Base(BaseDataset):
 
         embeddings = self._embeddings(num_classes)
         if self.split in ('train', 'val'):
-            seen_ids, unseen_ids = self._val_classes(mat, classes, labels,
-                                                     locs, seen)
+            seen_ids, unseen_ids = self._val_classes(classes, labels, locs,
+                                                     seen)
             rows = self._val_rows(labels, locs['trainval_loc'], seen_ids,
                                   unseen_ids)
             outside = np.ones(num_classes, bool)
@@ -245,8 +244,7 @@ class XLSA17Base(BaseDataset):
             unseen_ids=unseen_ids,
             embeddings=embeddings,
             rows=np.asarray(rows, dtype=np.int64),
-            labels=labels,
-            counts={k[:-4]: len(v) for k, v in locs.items()})
+            labels=labels)
 
     def _class_names(self, mat: dict) -> Optional[Tuple[str, ...]]:
         names = (tuple(cell_strings(mat['allclasses_names']))
@@ -326,7 +324,7 @@ class XLSA17Base(BaseDataset):
                         'splits are disjoint. Re-download the split file. ' +
                         XLSA17_HINT)
 
-    def _val_classes(self, mat: dict, classes: Sequence[str],
+    def _val_classes(self, classes: Sequence[str],
                      labels: np.ndarray, locs: Dict[str, np.ndarray],
                      seen: np.ndarray) -> Tuple[tuple, tuple]:
         """Train and validation classes of fold ``val_fold``."""

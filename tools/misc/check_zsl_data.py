@@ -135,18 +135,16 @@ def main():
         if not (train_rows | val_rows) <= trainval_rows:
             problems.append('the val protocol uses images outside trainval')
     head = cfg.model.get('head', {})
-    for ds in datasets.values():
-        num_classes = len(ds.metainfo['classes'])
-        dim = ds.class_embeddings.shape[1]
-        if head.get('num_classes') not in (None, num_classes):
-            problems.append(f'model.head.num_classes={head["num_classes"]} '
-                            f'but the dataset has {num_classes} classes')
-        if head.get('embed_dim') not in (None, dim):
-            problems.append(f'model.head.embed_dim={head["embed_dim"]} but '
-                            f'the class embeddings have {dim} dims')
-        print(f'  classes: {num_classes}, class embedding: {dim} dims '
-              f'({getattr(ds, "class_embedding", "built in")})')
-        break
+    num_classes = len(any_ds.metainfo['classes'])
+    dim = any_ds.class_embeddings.shape[1]
+    if head.get('num_classes') not in (None, num_classes):
+        problems.append(f'model.head.num_classes={head["num_classes"]} but '
+                        f'the dataset has {num_classes} classes')
+    if head.get('embed_dim') not in (None, dim):
+        problems.append(f'model.head.embed_dim={head["embed_dim"]} but the '
+                        f'class embeddings have {dim} dims')
+    print(f'  classes: {num_classes}, class embedding: {dim} dims '
+          f'({getattr(any_ds, "class_embedding", "built in")})')
     return report(rows, problems)
 
 
