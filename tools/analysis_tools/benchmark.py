@@ -462,6 +462,7 @@ def bench_pipeline(mode: str) -> dict:
     n = len(zsl_paths)
     best = {name: statistics.median(t) for name, t in times.items()}
     result = dict(images=n, image_size=list(size), rounds=rounds,
+                  block=block,
                   cub_img_s=n / best['CUB'], zsl_img_s=n / best['CUBZSL'],
                   cub_init_s=init_s['CUB'], zsl_init_s=init_s['CUBZSL'])
     result['ratio'] = result['zsl_img_s'] / result['cub_img_s']
@@ -525,7 +526,8 @@ def markdown(report: dict) -> str:
                   f'224, RandomFlip, PackInputs) over the same {p["images"]} '
                   f'placeholder JPEGs of {p["image_size"][0]}x'
                   f'{p["image_size"][1]} px, median of {p["rounds"]} '
-                  f'passes in interleaved blocks of 20 images: CUB {p["cub_img_s"]:.0f} images/s, '
+                  f'passes in interleaved blocks of {p["block"]} images: '
+                  f'CUB {p["cub_img_s"]:.0f} images/s, '
                   f'CUBZSL {p["zsl_img_s"]:.0f} images/s, **ratio '
                   f'{p["ratio"]:.3f}**. Building the dataset (reading its '
                   f'annotation files, checking every image exists): CUB '

@@ -3,20 +3,13 @@
 # projection, as there). torchvision's weights load into mmpretrain's
 # AlexNet layer names (AlexNetFC7). See resnet101_crafted.py about the
 # download.
+_base_ = ['./crafted_head.py']
+
 model = dict(
-    type='ImageClassifier',
     backbone=dict(
         type='AlexNetFC7',
         init_cfg=dict(
             type='Pretrained',
             checkpoint='https://download.pytorch.org/models/'
             'alexnet-owt-7be5be79.pth')),
-    head=dict(
-        type='CraftedClsHead',
-        in_channels=4096,
-        dropout=0.5,
-        activation=None,
-        normalize=True,
-        temperature=0.1,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
-    ))
+    head=dict(in_channels=4096, dropout=0.5))

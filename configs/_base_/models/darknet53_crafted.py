@@ -3,19 +3,12 @@
 # (timm/darknet53.c2ns_in1k) when the model is built; without internet it
 # stops with an error (set HF_HUB_OFFLINE=1 with a filled Hugging Face
 # cache, or give checkpoint_path= a local copy and pretrained=False).
+_base_ = ['./crafted_head.py']
+
 model = dict(
-    type='ImageClassifier',
     backbone=dict(
         type='TIMMBackbone',
         model_name='darknet53.c2ns_in1k',
         pretrained=True),
     neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='CraftedClsHead',
-        in_channels=1024,
-        dropout=0.0,
-        activation=None,
-        normalize=True,
-        temperature=0.1,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
-    ))
+    head=dict(in_channels=1024))

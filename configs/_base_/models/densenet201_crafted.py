@@ -1,7 +1,8 @@
 # ImageNet-pretrained DenseNet-201 (mmpretrain's weights) with a crafted
 # head. See resnet101_crafted.py about the download.
+_base_ = ['./crafted_head.py']
+
 model = dict(
-    type='ImageClassifier',
     backbone=dict(
         type='DenseNet',
         arch='201',
@@ -11,12 +12,4 @@ model = dict(
             'densenet/densenet201_4xb256_in1k_20220426-05cae4ef.pth',
             prefix='backbone')),
     neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='CraftedClsHead',
-        in_channels=1920,
-        dropout=0.0,
-        activation=None,
-        normalize=True,
-        temperature=0.1,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
-    ))
+    head=dict(in_channels=1920))

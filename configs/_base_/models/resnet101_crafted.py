@@ -4,8 +4,9 @@
 # model.backbone.init_cfg.checkpoint to a local copy (tools/train.py stops
 # with that advice rather than train from scratch). num_classes and
 # embed_dim are set by the leaf config.
+_base_ = ['./crafted_head.py']
+
 model = dict(
-    type='ImageClassifier',
     backbone=dict(
         type='ResNet',
         depth=101,
@@ -18,12 +19,4 @@ model = dict(
             'resnet/resnet101_8xb32_in1k_20210831-539c63f8.pth',
             prefix='backbone')),
     neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='CraftedClsHead',
-        in_channels=2048,
-        dropout=0.0,
-        activation=None,
-        normalize=True,
-        temperature=0.1,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
-    ))
+    head=dict(in_channels=2048))
