@@ -36,7 +36,8 @@ PROTOCOLS = ('val', 'test')
 RESULTS_FILE = 'zsl_results.json'
 CURVE_FILE = 'zsl_curve.png'
 _DONE_FILE = 'protocol_done.json'
-_TABLE_KEYS = ('T1', 'S', 'U', 'H', 'AUSUC', 'gamma')
+_TABLE_KEYS = ('T1', 'S_uncal', 'U_uncal', 'H_uncal', 'S', 'U', 'H', 'AUSUC',
+               'gamma')
 
 
 def setup_distributed(launcher: str) -> None:

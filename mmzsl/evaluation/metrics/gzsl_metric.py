@@ -39,6 +39,9 @@ class GZSLMetric(BaseMetric):
     - ``S`` / ``U``: seen / unseen images, arg-max over seen and unseen
       classes after subtracting ``gamma`` from the seen scores.
     - ``H``: harmonic mean of ``S`` and ``U`` (0 if either is 0).
+    - ``S_uncal``, ``U_uncal``, ``H_uncal``: the same at ``gamma = 0``
+      (no calibration), the numbers of the standard tables (Xian et al.
+      2018) and the ones to set beside published results.
     - ``AUSUC``: area under the seen-unseen curve over all gammas
       (calibration-free).
     - ``gamma``: the gamma used for ``S``, ``U``, ``H`` (not a percentage).
@@ -46,7 +49,7 @@ class GZSLMetric(BaseMetric):
     All but ``gamma`` are percentages. Keys that cannot be computed (no
     seen image, or no unseen image) are left out.
 
-    ``process`` keeps five numbers per sample, not the score matrix.
+    ``process`` keeps six numbers per sample, not the score matrix.
     After :meth:`evaluate`, ``self.last_curve`` (a
     :class:`~mmzsl.evaluation.functional.SeenUnseenCurve`, or ``None``) and
     ``self.last_operating_point`` (a
@@ -131,7 +134,7 @@ class GZSLMetric(BaseMetric):
         return tuple(meta['seen_ids']), tuple(meta['unseen_ids'])
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Reduce a batch of predictions to five numbers per sample.
+        """Reduce a batch of predictions to six numbers per sample.
 
         Args:
             data_batch: a batch from the dataloader (unused).
@@ -181,8 +184,9 @@ class GZSLMetric(BaseMetric):
                 gt_label, zsl_gamma]`` (float64).
 
         Returns:
-            dict: ``T1``, ``S``, ``U``, ``H``, ``AUSUC``, ``gamma`` (without
-            the prefix), those that can be computed.
+            dict: ``T1``, ``S_uncal``, ``U_uncal``, ``H_uncal``, ``S``,
+            ``U``, ``H``, ``AUSUC``, ``gamma`` (without the prefix), those
+            that can be computed.
         """
         self.last_curve = None
         self.last_operating_point = None
@@ -206,6 +210,11 @@ class GZSLMetric(BaseMetric):
         t1 = zsl_accuracy(best[3], gt, unseen_ids)
         if t1 is not None:
             metrics['T1'] = t1 * 100
+        for key, value in (('S_uncal', groups.seen),
+                           ('U_uncal', groups.unseen),
+                           ('H_uncal', groups.harmonic)):
+            if value is not None:
+                metrics[key] = value * 100
         if curve is not None:
             metrics['AUSUC'] = curve.auc * 100
 
@@ -228,7 +237,8 @@ class GZSLMetric(BaseMetric):
                     logger='current',
                     level=logging.WARNING)
             else:
-                save_curve(curve, self.curve_file, self.last_operating_point)
+                save_curve(curve, self.curve_file, self.last_operating_point,
+                           uncalibrated=groups)
         return metrics
 
     def _resolve_gamma(self, sample_gammas: np.ndarray,
@@ -257,19 +267,23 @@ class GZSLMetric(BaseMetric):
 
 def save_curve(curve: SeenUnseenCurve,
                path: str,
-               point: Optional[GZSLAccuracy] = None) -> str:
+               point: Optional[GZSLAccuracy] = None,
+               uncalibrated: Optional[GZSLAccuracy] = None) -> str:
     """Save a seen-unseen curve as a PNG, atomically.
 
     Draws ``S`` (y) over ``U`` (x) in percent, AUSUC in the title and, if
-    given, the operating ``point`` labelled with its gamma and ``H``. Uses a
-    private Agg canvas: the user's matplotlib backend is left alone. The
-    folder is created; the file is written under a temporary name in the
-    same folder and then renamed.
+    given, the calibrated operating ``point`` and the ``uncalibrated`` one
+    (``gamma = 0``) as markers. Their labels (gamma, S, U, H) go into a
+    legend below the axes, so they never cover the curve. Uses a private
+    Agg canvas: the user's matplotlib backend is left alone. The folder is
+    created; the file is written under a temporary name in the same folder
+    and then renamed.
 
     Args:
         curve (SeenUnseenCurve): the curve.
         path (str): the PNG file.
-        point (GZSLAccuracy, optional): the operating point to mark.
+        point (GZSLAccuracy, optional): the calibrated operating point.
+        uncalibrated (GZSLAccuracy, optional): the point at ``gamma = 0``.
 
     Returns:
         str: ``path``.
@@ -277,25 +291,27 @@ def save_curve(curve: SeenUnseenCurve,
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(5, 5), dpi=100)
+    fig = Figure(figsize=(5, 6), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.plot(curve.unseen * 100, curve.seen * 100, '-', color='tab:blue')
-    if point is not None and point.harmonic is not None:
-        ax.plot([point.unseen * 100], [point.seen * 100], 'o', color='tab:red')
-        ax.annotate(
-            f'γ={point.gamma:.4g}, H={point.harmonic * 100:.2f}',
-            xy=(point.unseen * 100, point.seen * 100),
-            xytext=(-6, 6) if point.unseen > .6 else (6, 6),
-            textcoords='offset points',
-            ha='right' if point.unseen > .6 else 'left',
-            color='tab:red')
+    ax.plot(curve.unseen * 100, curve.seen * 100, '-', color='tab:blue',
+            label='all γ')
+    for mark, color, acc in (('s', 'tab:gray', uncalibrated),
+                             ('o', 'tab:red', point)):
+        if acc is None or acc.harmonic is None:
+            continue
+        what = 'uncalibrated' if acc is uncalibrated else 'calibrated'
+        ax.plot([acc.unseen * 100], [acc.seen * 100], mark, color=color,
+                label=f'{what}: γ={acc.gamma:.4g}, S={acc.seen * 100:.2f}, '
+                f'U={acc.unseen * 100:.2f}, H={acc.harmonic * 100:.2f}')
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.set_xlabel('U: unseen accuracy (%)')
     ax.set_ylabel('S: seen accuracy (%)')
     ax.set_title(f'Seen-unseen curve, AUSUC = {curve.auc * 100:.2f}')
     ax.grid(True, alpha=0.3)
+    ax.legend(loc='upper center', bbox_to_anchor=(0.5, -0.13), fontsize=8,
+              frameon=False)
     fig.tight_layout()
 
     folder = osp.dirname(osp.abspath(path))

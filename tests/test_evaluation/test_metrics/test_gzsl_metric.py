@@ -57,10 +57,26 @@ def test_model_gamma_and_values():
     assert metrics['zsl/U'] == pytest.approx(75)
     assert metrics['zsl/H'] == pytest.approx(2 * 25 * 75 / 100)
     assert metrics['zsl/T1'] == pytest.approx(75)
+    # gamma 0 (uncalibrated, as in the standard tables): seen: class 0 1/1,
+    # class 1 1/2 -> 75; unseen: class 2 1/1, class 3 0/2 (d = .1 > 0 sends
+    # the first to a seen class) -> 50.
+    assert metrics['zsl/S_uncal'] == pytest.approx(75)
+    assert metrics['zsl/U_uncal'] == pytest.approx(50)
+    assert metrics['zsl/H_uncal'] == pytest.approx(2 * 75 * 50 / 125)
     assert set(metrics) == {
         f'zsl/{k}'
-        for k in ('T1', 'S', 'U', 'H', 'AUSUC', 'gamma')
+        for k in ('T1', 'S_uncal', 'U_uncal', 'H_uncal', 'S', 'U', 'H',
+                  'AUSUC', 'gamma')
     }
+
+
+def test_uncalibrated_is_calibration_at_zero():
+    # The uncalibrated keys do not depend on the gamma used for S, U, H.
+    for gamma in ('model', 'best', 0., .3, -1.):
+        metrics = evaluate(build(gamma=gamma), SAMPLES)
+        at_zero = evaluate(build(gamma=0.), SAMPLES)
+        for key in ('S', 'U', 'H'):
+            assert metrics[f'zsl/{key}_uncal'] == at_zero[f'zsl/{key}']
 
 
 def test_float_gamma_and_ausuc():
@@ -97,11 +113,12 @@ def test_through_evaluator_drops_padding():
     assert metrics['zsl/U'] == pytest.approx(50)
 
 
-def test_keeps_five_numbers_per_sample():
+def test_keeps_six_numbers_per_sample():
     metric = build()
     metric.process(None, [s.to_dict() for s in SAMPLES])
     assert len(metric.results) == len(SAMPLES)
-    assert all(len(r) == 6 for r in metric.results)  # 5 numbers + gamma
+    # best seen score and label, best unseen score and label, gt, gamma
+    assert all(len(r) == 6 for r in metric.results)
     assert not any(
         isinstance(x, (torch.Tensor, np.ndarray)) for r in metric.results
         for x in r)
@@ -109,12 +126,12 @@ def test_keeps_five_numbers_per_sample():
 
 def test_subset_without_unseen_or_seen_images():
     metrics = evaluate(build(), SAMPLES[:3])  # seen images only
-    assert set(metrics) == {'zsl/S', 'zsl/gamma'}
+    assert set(metrics) == {'zsl/S', 'zsl/S_uncal', 'zsl/gamma'}
     metrics = evaluate(build(), SAMPLES[3:])  # unseen images only
-    assert set(metrics) == {'zsl/T1', 'zsl/U', 'zsl/gamma'}
+    assert set(metrics) == {'zsl/T1', 'zsl/U', 'zsl/U_uncal', 'zsl/gamma'}
     metric = build(gamma='best', curve_file=None)
     metrics = evaluate(metric, SAMPLES[3:])
-    assert set(metrics) == {'zsl/T1'}
+    assert set(metrics) == {'zsl/T1', 'zsl/U_uncal'}
     assert metric.last_curve is None
 
 
