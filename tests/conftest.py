@@ -11,6 +11,38 @@ TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
 TINY_FUSION_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
                               'resnet18_shapes_tiny_fusion.py')
 
+# The real benchmark files (../shared/data next to the repository, or the
+# folder named by MMZSL_SHARED_DATA). A user's clone has none: tests marked
+# ``shared_data`` are then skipped, unless MMZSL_REQUIRE_SHARED_DATA=1 (CI),
+# which turns the absence into an error.
+SHARED_DATA = os.environ.get('MMZSL_SHARED_DATA') or osp.normpath(
+    osp.join(REPO, '..', 'shared', 'data'))
+CUB_REAL = osp.join(SHARED_DATA, 'cub_real')
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'shared_data: reads the real benchmark files of '
+        '../shared/data (skipped where absent, required in CI)')
+
+
+def pytest_collection_modifyitems(config, items):
+    if osp.isdir(SHARED_DATA):
+        return
+    marked = [item for item in items if 'shared_data' in item.keywords]
+    if not marked:
+        return
+    if os.environ.get('MMZSL_REQUIRE_SHARED_DATA', '') not in ('', '0'):
+        raise pytest.UsageError(
+            f'MMZSL_REQUIRE_SHARED_DATA is set but {SHARED_DATA} does not '
+            f'exist; {len(marked)} tests need it. Put the shared data folder '
+            'next to the repository or set MMZSL_SHARED_DATA.')
+    skip = pytest.mark.skip(
+        reason=f'needs the real benchmark files of ../shared/data '
+        f'({SHARED_DATA} is absent; set MMZSL_SHARED_DATA)')
+    for item in marked:
+        item.add_marker(skip)
+
 
 def data_root_options(data_root):
     """--cfg-options pointing the tiny config's three loaders at data_root."""

@@ -27,7 +27,8 @@ from mmengine.dist import get_dist_info, is_distributed, is_main_process
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
 
-from mmzsl.engine.hooks import read_gamma, write_json_atomic
+from mmzsl.engine.hooks import read_gamma
+from mmzsl.utils import write_json_atomic
 from mmzsl.engine.hooks.utils import innermost_dataset_cfg
 from mmzsl.engine.hooks.calibration_hook import CALIBRATION_FILE
 from .pretrained import fetch_pretrained, skip_pretrained_download

@@ -23,9 +23,21 @@ Protocols (``split``):
   ``test_seen`` images (``train_loc`` ∪ ``val_loc`` = trainval ∪ test_seen)
   and no held-out seen images, so choosing γ on them would tune on test
   images and leave the seen side of GZSL without validation.
+
+Image list without ``res101.mat``: the image datasets read the row order
+from ``image_files.txt`` of the split folder (one path per line, relative to
+the release's image folder, in ``res101.mat``'s row order) and take each
+image's class from its folder name.
+
+Class subsets (``class_subset``): any split can be restricted to some
+classes, e.g. CUB's classes ``'001-050'``; the label space, the embeddings,
+seen/unseen classes and validation folds are restricted consistently (see
+:meth:`XLSA17Base.__init__`).
 """
+import difflib
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+import re
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -33,13 +45,76 @@ from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 from .xlsa17_io import (XLSA17_HINT, cell_strings, folder_matches_class,
                         index_vector, load_embedding_file, map_to_root,
-                        orient_embeddings, read_lines, read_mat,
-                        replace_cached)
+                        normalise_name, orient_embeddings, path_parts,
+                        read_lines, read_mat, replace_cached)
 
 SPLITS = ('trainval', 'test_seen', 'test_unseen', 'test', 'train', 'val')
 _TRAIN_SPLITS = ('trainval', 'train')
 _LOCS = ('trainval_loc', 'test_seen_loc', 'test_unseen_loc', 'train_loc',
          'val_loc')
+#: The image list used when res101.mat is absent.
+IMAGE_LIST = 'image_files.txt'
+ClassSubset = Union[str, Sequence[str], None]
+
+
+def parse_class_subset(spec: ClassSubset,
+                       classes: Sequence[str]) -> Optional[np.ndarray]:
+    """The sorted global ids of the classes a ``class_subset`` names.
+
+    Args:
+        spec (str | Sequence[str] | None): ``None`` (all classes); a range
+            ``'A-B'`` of the numbers that start the class names (CUB's
+            ``001.Black_footed_Albatross``: ``'001-050'``); the path of a
+            text file with one class name per line; or a list of names.
+        classes (Sequence[str]): the class names of the split file.
+
+    Returns:
+        np.ndarray | None: int64 ids in split-file order, or None.
+    """
+    if spec is None:
+        return None
+    if isinstance(spec, str) and re.fullmatch(r'\s*\d+\s*-\s*\d+\s*', spec):
+        low, high = (int(x) for x in spec.split('-'))
+        numbers = [re.match(r'\d+', name) for name in classes]
+        if not all(numbers):
+            raise ValueError(
+                f'class_subset={spec!r}: a range selects classes by the '
+                'number that starts their names (CUB: 001.Black_footed_'
+                f'Albatross), but names such as {classes[0]!r} have none; '
+                'give a list of class names or a file with one per line.')
+        ids = [i for i, m in enumerate(numbers)
+               if low <= int(m.group()) <= high]
+        if not ids:
+            raise ValueError(f'class_subset={spec!r} selects no class: the '
+                             'class numbers go from '
+                             f'{min(int(m.group()) for m in numbers)} to '
+                             f'{max(int(m.group()) for m in numbers)}.')
+        return np.array(ids, dtype=np.int64)
+    if isinstance(spec, str):
+        if not osp.isfile(spec):
+            raise FileNotFoundError(
+                f'class_subset={spec!r} is neither a range such as '
+                "'001-050' nor an existing file of class names (one per "
+                'line); pass a list for names.')
+        names = read_lines(spec)
+    else:
+        names = [str(n) for n in spec]
+    index = {name: i for i, name in enumerate(classes)}
+    unknown = [n for n in names if n not in index]
+    if unknown:
+        hints = [
+            f'{n!r} (did you mean {close[0]!r}?)' if close else repr(n)
+            for n in unknown[:5]
+            for close in [difflib.get_close_matches(n, classes, n=1)]
+        ]
+        raise ValueError(
+            f'class_subset names {len(unknown)} classes that are not in the '
+            f'split file: {", ".join(hints)}. Names are those of '
+            'allclasses_names / allclasses.txt.')
+    if not names:
+        raise ValueError('class_subset is empty; give at least the classes '
+                         'of one seen and one unseen class.')
+    return np.unique([index[n] for n in names]).astype(np.int64)
 
 
 class XLSA17Base(BaseDataset):
@@ -66,6 +141,7 @@ class XLSA17Base(BaseDataset):
                  *,
                  class_embedding: str = 'att',
                  class_embedding_key: Optional[str] = None,
+                 class_subset: ClassSubset = None,
                  val_fold: int = 1,
                  val_fraction: float = 0.2,
                  val_seed: int = 0,
@@ -88,6 +164,9 @@ class XLSA17Base(BaseDataset):
         self.split = split
         self.class_embedding = class_embedding
         self.class_embedding_key = class_embedding_key
+        self.class_subset = (class_subset if class_subset is None
+                             or isinstance(class_subset, str) else
+                             tuple(class_subset))
         self.val_fold = int(val_fold)
         self.val_fraction = float(val_fraction)
         self.val_seed = int(val_seed)
@@ -238,13 +317,59 @@ class XLSA17Base(BaseDataset):
                     [locs['test_seen_loc'], locs['test_unseen_loc']])
             else:
                 rows = locs[f'{self.split}_loc']
-        return dict(
+        info = dict(
             classes=tuple(classes),
             seen_ids=seen_ids,
             unseen_ids=unseen_ids,
             embeddings=embeddings,
             rows=np.asarray(rows, dtype=np.int64),
-            labels=labels)
+            labels=labels,
+            all_classes=tuple(classes),
+            all_labels=labels)
+        return self._restrict(info)
+
+    def _restrict(self, info: dict) -> dict:
+        """Restrict a split to ``class_subset``: classes, embeddings,
+        seen/unseen ids and labels are re-indexed in split-file order;
+        rows of other classes are dropped (``labels`` of such rows become
+        -1). The validation hold-out was drawn on the whole split, so a
+        subset's images are those the whole benchmark gives them."""
+        keep = parse_class_subset(self.class_subset, info['classes'])
+        if keep is None:
+            return info
+        classes = info['classes']
+        new_id = np.full(len(classes), -1, dtype=np.int64)
+        new_id[keep] = np.arange(len(keep))
+        seen = tuple(int(new_id[c]) for c in info['seen_ids']
+                     if new_id[c] >= 0)
+        unseen = tuple(int(new_id[c]) for c in info['unseen_ids']
+                       if new_id[c] >= 0)
+        val = self.split in ('train', 'val')
+        role = 'validation' if val else 'unseen (test)'
+        if not seen:
+            raise ValueError(
+                f'class_subset={self.class_subset!r} holds no '
+                f'{"train" if val else "seen (trainval)"} class of the '
+                f'{"val" if val else "test"} protocol; nothing could be '
+                'trained. Add seen classes to the subset.')
+        if len(unseen) < (2 if val else 1):
+            raise ValueError(
+                f'class_subset={self.class_subset!r} holds {len(unseen)} '
+                f'{role} class(es) of the {"val" if val else "test"} '
+                f'protocol{f" (fold {self.val_fold})" if val else ""}; it '
+                f'needs at least {2 if val else 1} to measure zero-shot '
+                'accuracy. Widen the subset' +
+                (' or use another val_fold.' if val else '.'))
+        labels = info['labels']
+        rows = info['rows'][np.isin(labels[info['rows']], keep)]
+        return dict(
+            info,
+            classes=tuple(classes[c] for c in keep),
+            seen_ids=seen,
+            unseen_ids=unseen,
+            embeddings=info['embeddings'][keep],
+            rows=rows,
+            labels=new_id[labels])
 
     def _class_names(self, mat: dict) -> Optional[Tuple[str, ...]]:
         names = (tuple(cell_strings(mat['allclasses_names']))
@@ -266,8 +391,39 @@ class XLSA17Base(BaseDataset):
                     'must come from the same xlsa17 folder. ' + XLSA17_HINT)
         return names
 
-    def _labels(self) -> np.ndarray:
+    @property
+    def _list_file(self) -> str:
+        return osp.join(self.split_root, IMAGE_LIST)
+
+    def _uses_image_list(self) -> bool:
+        """Whether the rows come from ``image_files.txt`` (no res101.mat)."""
+        return not osp.isfile(self._res_file) and osp.isfile(self._list_file)
+
+    def _image_files(self) -> List[str]:
+        """The image path of every row, from res101.mat or image_files.txt."""
+        if self._uses_image_list():
+            return read_lines(self._list_file)
         about = self._about('image list, labels and features')
+        res = read_mat(self._res_file, ['image_files'], about=about)
+        if 'image_files' not in res:
+            raise ValueError(f'{self._res_file} has no \'image_files\': it '
+                             'is not an xlsa17 res101.mat, or it is '
+                             'truncated. ' + about)
+        files = res['image_files']
+        if not isinstance(files, list):  # decode the cell array once
+            files = cell_strings(files)
+            replace_cached(self._res_file, 'image_files', files)
+        return files
+
+    def _labels(self) -> np.ndarray:
+        if self._uses_image_list():
+            return self._labels_from_folders()
+        about = self._about('image list, labels and features')
+        if not osp.isfile(self._res_file):
+            raise FileNotFoundError(
+                f'{type(self).__name__}: neither {self._res_file} nor '
+                f'{self._list_file} exists; one of them gives the images '
+                'and labels of the *_loc rows. ' + about)
         res = read_mat(self._res_file, ['labels'], about=about)
         if 'labels' not in res:
             raise ValueError(f'{self._res_file} has no \'labels\': it is not'
@@ -278,6 +434,39 @@ class XLSA17Base(BaseDataset):
             raise ValueError(f'labels in {self._res_file} must be 1-based '
                              f'class indices, found {labels.min()}. ' + about)
         return labels
+
+    def _labels_from_folders(self) -> np.ndarray:
+        """1-based labels of image_files.txt: each image's folder names its
+        class (``001.Black_footed_Albatross/x.jpg``)."""
+        mat = read_mat(self._att_file, ['allclasses_names'],
+                       about=self._about('class names'))
+        classes = self._class_names(mat)
+        if classes is None:
+            raise ValueError(
+                f'{self._list_file} gives images but no labels, and '
+                f'{self._att_file} has no class names to read them from the '
+                f'folders; {type(self).__name__} needs res101.mat here. ' +
+                XLSA17_HINT)
+        by_name = {normalise_name(c): i + 1 for i, c in enumerate(classes)}
+        labels, seen_folders = [], {}
+        for line, path in enumerate(read_lines(self._list_file), 1):
+            folder = '/'.join(path_parts(path)[:-1])
+            label = seen_folders.get(folder)
+            if label is None:
+                label = by_name.get(normalise_name(folder))
+                if label is None:  # e.g. SUN's a/abbey, FLO's jpg/
+                    label = next((i + 1 for i, c in enumerate(classes)
+                                  if folder_matches_class(path, c)), 0)
+                if not label:
+                    raise ValueError(
+                        f'{self._list_file} line {line}: the folder of '
+                        f'{path!r} names no class of {self._att_file}; '
+                        'without res101.mat the labels come from the image '
+                        'folders. Get res101.mat of the xlsa17 release. ' +
+                        XLSA17_HINT)
+                seen_folders[folder] = label
+            labels.append(label)
+        return np.array(labels, dtype=np.int64)
 
     def _embedding_columns(self) -> int:
         key = self.class_embedding if self.class_embedding in (
@@ -430,6 +619,16 @@ class XLSA17ImageDataset(XLSA17Base):
             ``att_splits.mat``, one column) per class. Defaults to ``'att'``.
         class_embedding_key (str, optional): variable of a ``.mat``
             ``class_embedding`` file holding several.
+        class_subset (str | Sequence[str], optional): restrict the dataset
+            to some classes: a range of the numbers that start the class
+            names (``'001-050'`` on CUB), a file with one class name per
+            line, or a list of names. The label space becomes these
+            classes (split-file order): labels, embeddings, seen/unseen
+            classes and validation folds are re-indexed; the validation
+            hold-out is the one of the whole benchmark. A subset without a
+            seen class, without an unseen class (test protocol) or with
+            fewer than two validation classes (val protocol) is an error.
+            Defaults to None (all classes).
         val_fold (int): fold of the val protocol (``trainclassesK.txt``).
             Defaults to 1.
         val_fraction (float): fraction of each train class's trainval
@@ -456,21 +655,18 @@ class XLSA17ImageDataset(XLSA17Base):
     def _samples(self, rows: np.ndarray, labels: np.ndarray) -> List[dict]:
         about = self._about('image list, labels and features')
         name = type(self).__name__
-        res = read_mat(self._res_file, ['image_files'], about=about)
-        if 'image_files' not in res:
-            raise ValueError(f'{self._res_file} has no \'image_files\': it '
-                             'is not an xlsa17 res101.mat, or it is '
-                             'truncated. ' + about)
-        files = res['image_files']
-        if not isinstance(files, list):  # decode the cell array once
-            files = cell_strings(files)
-            replace_cached(self._res_file, 'image_files', files)
+        files = self._image_files()
+        source = self._list_file if self._uses_image_list() else \
+            self._res_file
         if len(files) != len(labels):
             raise ValueError(
-                f'{self._res_file}: {len(files)} image_files but '
+                f'{source}: {len(files)} image files but '
                 f'{len(labels)} labels; the file is damaged. ' + about)
-        if self.CLASS_FOLDERS and self.check_class_folders:
-            self._check_folders(files, labels)
+        if (self.CLASS_FOLDERS and self.check_class_folders
+                and not self._uses_image_list()):  # labels from folders
+            info = self._ensure_split()
+            self._check_folders(files, info['all_labels'],
+                                info['all_classes'])
         if not osp.isdir(self.data_root):
             raise FileNotFoundError(
                 f'{name}: data_root {self.data_root!r} is not a folder. '
@@ -478,8 +674,8 @@ class XLSA17ImageDataset(XLSA17Base):
         mapped = map_to_root(files, rows, self.data_root)
         missing = [r for r in rows if not osp.isfile(mapped[r])]
         if missing:
-            shown = '; '.join(f'{mapped[r]} (res101.mat row {r + 1}: '
-                              f'{files[r]})' for r in missing[:3])
+            shown = '; '.join(f'{mapped[r]} ({osp.basename(source)} row '
+                              f'{r + 1}: {files[r]})' for r in missing[:3])
             if len(missing) == len(rows):
                 lead = (f'none of the {len(rows)} images of split '
                         f'{self.split!r} is under data_root '
@@ -488,16 +684,22 @@ class XLSA17ImageDataset(XLSA17Base):
                 lead = (f'{len(missing)} of the {len(rows)} images of split '
                         f'{self.split!r} are missing under data_root '
                         f'{self.data_root!r}')
+            classes = self._metainfo['classes']
+            lacking = sorted({classes[labels[r]] for r in missing})
+            which = (f' They belong to {len(lacking)} classes: '
+                     f'{", ".join(lacking[:8])}'
+                     f'{", ..." if len(lacking) > 8 else ""}; if you have '
+                     'only some classes, restrict the dataset with '
+                     "class_subset (e.g. class_subset='001-050').")
             raise FileNotFoundError(
-                f'{name}: {lead}, e.g. {shown}. {self.RELEASE}')
+                f'{name}: {lead}, e.g. {shown}.{which} {self.RELEASE}')
         return [
             dict(img_path=mapped[r], gt_label=int(labels[r]),
                  res101_row=int(r)) for r in rows
         ]
 
-    def _check_folders(self, files: Sequence[str],
-                       labels: np.ndarray) -> None:
-        classes = self._metainfo['classes']
+    def _check_folders(self, files: Sequence[str], labels: np.ndarray,
+                       classes: Sequence[str]) -> None:
         checked = set()
         for row, (path, label) in enumerate(zip(files, labels)):
             folder = osp.dirname(path)
@@ -516,9 +718,10 @@ class XLSA17ImageDataset(XLSA17Base):
 
 @DATASETS.register_module()
 class XLSA17FeatureDataset(XLSA17Base):
-    """The xlsa17 splits over ``res101.mat``'s 2048-d ResNet-101 features.
+    """The xlsa17 splits over ``res101.mat``'s 2048-d ResNet-101 features,
+    or over the cached features of another pretrained backbone.
 
-    Each sample is ``dict(feat=(2048,) float32 array, gt_label=int)``; use
+    Each sample is ``dict(feat=(D,) float32 array, gt_label=int)``; use
     ``PackInputs(input_key='feat')`` and a model whose backbone is
     ``PrecomputedFeatures``. The features are read once per process.
 
@@ -527,8 +730,22 @@ class XLSA17FeatureDataset(XLSA17Base):
         split (str): as for :class:`XLSA17ImageDataset`.
         benchmark (str, optional): ``'CUB'``, ``'AWA2'``, ... to check the
             number of classes; None accepts any folder.
-        **kwargs: ``class_embedding``, ``val_fold``... as for
-            :class:`XLSA17ImageDataset`, and BaseDataset arguments.
+        feature_file (str | dict, optional): where the features are:
+
+            - None: ``res101.mat`` of ``split_root`` (xlsa17's ResNet-101).
+            - a path: a file in ``res101.mat``'s layout (``features``,
+              ``labels``, ``image_files``), e.g. a cache written by
+              ``tools/misc/extract_features.py``.
+            - a dict: features of a pretrained backbone, extracted on first
+              use and cached (see :mod:`mmzsl.datasets.feature_cache`):
+              ``dict(images=dict(type='CUBZSL', data_root=...),
+              extractor=dict(backbone=..., neck=...,
+              data_preprocessor=...), pipeline=[...],
+              cache_dir='work_dirs/feature_cache')``.
+
+            Defaults to None.
+        **kwargs: ``class_embedding``, ``class_subset``, ``val_fold``... as
+            for :class:`XLSA17ImageDataset`, and BaseDataset arguments.
 
     Examples:
         >>> ds = XLSA17FeatureDataset(split_root='data/xlsa17/data/CUB',
@@ -542,6 +759,7 @@ class XLSA17FeatureDataset(XLSA17Base):
                  split: str = 'trainval',
                  *,
                  benchmark: Optional[str] = None,
+                 feature_file: Union[str, dict, None] = None,
                  **kwargs):
         if benchmark is not None:
             known = {cls.BENCHMARK: cls for cls in _IMAGE_DATASETS}
@@ -551,8 +769,25 @@ class XLSA17FeatureDataset(XLSA17Base):
             self.BENCHMARK = benchmark
             self.NUM_CLASSES = known[benchmark].NUM_CLASSES
             self.PUBLISHED = known[benchmark].PUBLISHED
+        if not (feature_file is None or isinstance(feature_file, (str, dict))):
+            raise TypeError('XLSA17FeatureDataset: feature_file must be a '
+                            'path, an extraction dict or None, got '
+                            f'{type(feature_file).__name__}.')
+        self.feature_file = feature_file
+        self._cache_file: Optional[str] = None
         self._features: Optional[np.ndarray] = None
         super().__init__(split_root, split, **kwargs)
+
+    @property
+    def _res_file(self) -> str:
+        if self.feature_file is None:
+            return osp.join(self.split_root, 'res101.mat')
+        if isinstance(self.feature_file, str):
+            return self.feature_file
+        if self._cache_file is None:
+            from .feature_cache import feature_cache_file
+            self._cache_file = feature_cache_file(self, **self.feature_file)
+        return self._cache_file
 
     def _samples(self, rows: np.ndarray, labels: np.ndarray) -> List[dict]:
         about = self._about('image list, labels and features')
@@ -571,6 +806,13 @@ class XLSA17FeatureDataset(XLSA17Base):
                 features = features.T
             features = np.ascontiguousarray(features, dtype=np.float32)
             replace_cached(self._res_file, 'features', features)
+        absent = rows[~np.isfinite(features[rows, 0])]
+        if absent.size:
+            raise ValueError(
+                f'{self._res_file} has no features for {absent.size} images '
+                f'of split {self.split!r} (e.g. row {absent[0] + 1}): a '
+                'feature cache holds the images of the class_subset it was '
+                'extracted for. Use the same class_subset, or extract anew.')
         self._features = features
         return [
             dict(res101_row=int(r), gt_label=int(labels[r])) for r in rows

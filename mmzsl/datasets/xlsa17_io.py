@@ -152,24 +152,33 @@ def map_to_root(paths: Sequence[str], rows: Iterable[int],
     each image folder, the longest tail of its path that exists as a folder
     under ``data_root`` is taken (``JPEGImages/antelope`` when ``data_root``
     is the release folder, ``antelope`` when it is ``JPEGImages``); nothing
-    is assumed about the prefix.
+    is assumed about the prefix. Paths relative to the release's image
+    folder (``image_files.txt``: ``001.Black_footed_Albatross/x.jpg``) are
+    also looked up one folder down (``data_root/images/...``).
 
     Returns:
         dict: ``{row: path under data_root}``; files are not checked here.
     """
     resolved: Dict[Tuple[str, ...], str] = {}
+    subfolders: Optional[List[str]] = None
     out = {}
     for row in rows:
         parts = path_parts(paths[row])
         folder = parts[:-1]
         base = resolved.get(folder)
         if base is None:
-            base = data_root
-            for k in range(len(folder)):
-                candidate = osp.join(data_root, *folder[k:])
-                if osp.isdir(candidate):
-                    base = candidate
-                    break
+            base = next((osp.join(data_root, *folder[k:])
+                         for k in range(len(folder))
+                         if osp.isdir(osp.join(data_root, *folder[k:]))),
+                        None)
+            if base is None and folder:
+                if subfolders is None:
+                    subfolders = sorted(
+                        e.path for e in os.scandir(data_root)
+                        if e.is_dir()) if osp.isdir(data_root) else []
+                base = next((osp.join(sub, *folder) for sub in subfolders
+                             if osp.isdir(osp.join(sub, *folder))), None)
+            base = data_root if base is None else base
             resolved[folder] = base
         out[row] = osp.join(base, parts[-1]) if parts else ''
     return out

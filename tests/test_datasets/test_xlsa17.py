@@ -20,6 +20,8 @@ from mmzsl.datasets import xlsa17_io
 from tests.test_datasets.xlsa17_fixtures import (PREFIX, RELEASE_DIR, SHARED,
                                                  make_xlsa17, write_res101)
 
+pytestmark = pytest.mark.shared_data
+
 TYPES = {'AWA2': 'AWA2ZSL', 'SUN': 'SUNZSL', 'FLO': 'FLOZSL'}
 # trainval / test_seen / test_unseen images, seen / unseen classes, att dim
 PUBLISHED = {

@@ -15,12 +15,10 @@ import numpy as np
 import scipy.io
 from PIL import Image
 
-# The real benchmark files: ../shared/data next to the repository, or the
-# data folder named by MMZSL_SHARED_DATA.
-SHARED = osp.join(
-    os.environ.get('MMZSL_SHARED_DATA') or osp.normpath(
-        osp.join(osp.dirname(__file__), '..', '..', '..', 'shared', 'data')),
-    'xlsa17')
+from tests.conftest import SHARED_DATA
+
+# The real split files (see tests/conftest.py for where they are looked for).
+SHARED = osp.join(SHARED_DATA, 'xlsa17')
 
 
 def _require_shared(name: str) -> str:

@@ -1,9 +1,12 @@
+import pytest
 """tools/misc/check_zsl_data.py and the feature configs on a real AWA2
 split folder (real att_splits.mat, stand-in res101.mat and images)."""
 import json
 import os.path as osp
 
 from tests.conftest import REPO, run_tool, xlsa17_options
+
+pytestmark = pytest.mark.shared_data
 
 AWA2_CONFIG = osp.join(REPO, 'configs', 'crafting',
                        'resnet101_awa2_semantic.py')

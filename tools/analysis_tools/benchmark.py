@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 import mmzsl  # noqa: F401
-from mmzsl.engine.hooks import write_json_atomic
+from mmzsl.utils import write_json_atomic
 
 SIZES = {
     # backbones, batch, image size, warm-up, measured steps

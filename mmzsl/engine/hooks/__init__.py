@@ -1,4 +1,4 @@
-from .calibration_hook import CalibrationHook, read_gamma, write_json_atomic
+from .calibration_hook import CalibrationHook, read_gamma
 from .class_rules_hook import SetClassRulesHook
 from .random_state_hook import RandomStateHook
 from .utils import get_crafted_head, get_zsl_dataset
@@ -6,6 +6,6 @@ from .visual_prototype_hook import VisualPrototypeHook
 
 __all__ = [
     'CalibrationHook', 'SetClassRulesHook', 'RandomStateHook', 'read_gamma',
-    'write_json_atomic', 'get_crafted_head', 'get_zsl_dataset',
+    'get_crafted_head', 'get_zsl_dataset',
     'VisualPrototypeHook'
 ]

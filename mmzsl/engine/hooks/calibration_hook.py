@@ -1,6 +1,5 @@
 """Choose the calibration gamma on validation classes and set it in the head."""
 import json
-import os
 import os.path as osp
 from typing import Optional, Union
 
@@ -8,6 +7,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
+from mmzsl.utils.fileio import write_json_atomic
 from .utils import get_crafted_head
 
 CALIBRATION_FILE = 'calibration.json'
@@ -30,17 +30,6 @@ def read_gamma(path: str) -> float:
         raise ValueError(
             f'{path!r} holds no readable gamma ({e}); expected a JSON object '
             'with a number under "zsl/gamma" or "gamma".') from e
-
-
-def write_json_atomic(data: dict, path: str) -> None:
-    """Write ``data`` as JSON to ``path`` through a temporary file."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    tmp = osp.join(folder, f'.{osp.basename(path)}.{os.getpid()}.tmp')
-    with open(tmp, 'w') as f:
-        json.dump(data, f, indent=2)
-        f.write('\n')
-    os.replace(tmp, path)
 
 
 @HOOKS.register_module()

@@ -1,8 +1,5 @@
 """GZSLMetric: T1, S, U, H, AUSUC and the calibration gamma."""
 import logging
-import os
-import os.path as osp
-import tempfile
 from numbers import Real
 from typing import List, Optional, Sequence, Union
 
@@ -12,6 +9,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 from mmpretrain.registry import METRICS
+
+from mmzsl.utils.fileio import atomic_open
 
 from ..functional import (GZSLAccuracy, SeenUnseenCurve, best_gamma,
                           gzsl_accuracy, reduce_scores, seen_unseen_curve,
@@ -314,17 +313,6 @@ def save_curve(curve: SeenUnseenCurve,
               frameon=False)
     fig.tight_layout()
 
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=folder)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            fig.savefig(f, format='png')
-        os.chmod(tmp, 0o644)  # mkstemp makes it private
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_open(path, 'wb') as f:
+        fig.savefig(f, format='png')
     return path
