@@ -8,7 +8,7 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-xlsa17 = dict(split_root='data/xlsa17/data/AWA2', benchmark='AWA2')
+xlsa17 = dict(split_root='{{$MMZSL_DATA:data}}/xlsa17/data/AWA2', benchmark='AWA2')
 train_dataloader = dict(dataset=xlsa17)
 val_dataloader = dict(dataset=xlsa17)
 test_dataloader = dict(dataset=xlsa17)

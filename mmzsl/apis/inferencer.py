@@ -11,7 +11,7 @@ from mmpretrain.registry import TRANSFORMS
 
 from mmzsl.engine.hooks.utils import get_crafted_head
 from mmzsl.models.heads import load_class_embeddings
-from mmzsl.models.utils import ridge_regression
+from mmzsl.models.utils import infer_prototypes
 from .pretrained import skip_pretrained_download
 
 ClassSpec = Union[None, Sequence[Union[str, int]],
@@ -77,11 +77,10 @@ class ZeroShotInferencer:
             TRANSFORMS.build(t) for t in pipeline
             if not t['type'].startswith('LoadImageFrom')
         ])
-        if ridge is None:
-            ridge = next((h.get('ridge', 1.0) for h in cfg.get(
-                'custom_hooks', []) if h['type'] == 'VisualPrototypeHook'),
-                         1.0)
-        self.ridge = ridge
+        hook = next((h for h in cfg.get('custom_hooks', [])
+                     if h['type'] == 'VisualPrototypeHook'), {})
+        self.ridge = hook.get('ridge', 1.0) if ridge is None else ridge
+        self.center = bool(hook.get('center', False))
 
     # ------------------------------------------------------------------
     def _known_id(self, key: Union[str, int]) -> int:
@@ -145,12 +144,16 @@ class ZeroShotInferencer:
         rules = {'semantic': torch.from_numpy(emb)}
         if 'visual' in head.branches:
             seen = list(head.seen_ids)
-            weights = ridge_regression(
-                head.class_embeddings[seen].cpu().numpy(),
-                head.prototypes[seen].cpu().numpy(), self.ridge)
+            new = [i for i, k in enumerate(known) if k is None]
+            inferred = infer_prototypes(
+                np.concatenate([head.class_embeddings[seen].cpu().numpy(),
+                                emb[new]]),
+                head.prototypes[seen].cpu().numpy(), range(len(seen)),
+                range(len(seen), len(seen) + len(new)), self.ridge,
+                self.center) if new else None
             protos = np.stack([
                 head.prototypes[k].cpu().numpy() if k is not None else
-                emb[i] @ weights for i, k in enumerate(known)
+                inferred[new.index(i)] for i, k in enumerate(known)
             ])
             rules['visual'] = torch.from_numpy(protos.astype(np.float32))
         device = head.seen_mask.device

@@ -6,8 +6,8 @@ _base_ = ['./xlsa17_images_224.py']
 
 xlsa17 = dict(
     type='APYZSL',
-    data_root='data/APY',
-    split_root='data/xlsa17/data/APY',
+    data_root='{{$MMZSL_DATA:data}}/APY',
+    split_root='{{$MMZSL_DATA:data}}/xlsa17/data/APY',
     class_embedding='att',
 )
 data_preprocessor = dict(num_classes=32)

@@ -6,8 +6,8 @@ _base_ = ['./xlsa17_images_224.py']
 
 xlsa17 = dict(
     type='AWA2ZSL',
-    data_root='data/Animals_with_Attributes2',
-    split_root='data/xlsa17/data/AWA2',
+    data_root='{{$MMZSL_DATA:data}}/Animals_with_Attributes2',
+    split_root='{{$MMZSL_DATA:data}}/xlsa17/data/AWA2',
     class_embedding='att',
 )
 data_preprocessor = dict(num_classes=50)

@@ -6,8 +6,8 @@ _base_ = ['./xlsa17_images_224.py']
 
 xlsa17 = dict(
     type='CUBZSL',
-    data_root='data/CUB_200_2011',
-    split_root='data/xlsa17/data/CUB',
+    data_root='{{$MMZSL_DATA:data}}/CUB_200_2011',
+    split_root='{{$MMZSL_DATA:data}}/xlsa17/data/CUB',
     class_embedding='att',
 )
 data_preprocessor = dict(num_classes=200)

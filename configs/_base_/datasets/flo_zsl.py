@@ -6,8 +6,8 @@ _base_ = ['./xlsa17_images_224.py']
 
 xlsa17 = dict(
     type='FLOZSL',
-    data_root='data/Flowers102',
-    split_root='data/xlsa17/data/FLO',
+    data_root='{{$MMZSL_DATA:data}}/Flowers102',
+    split_root='{{$MMZSL_DATA:data}}/xlsa17/data/FLO',
     class_embedding='att',
 )
 data_preprocessor = dict(num_classes=102)

@@ -6,8 +6,8 @@ _base_ = ['./xlsa17_images_224.py']
 
 xlsa17 = dict(
     type='SUNZSL',
-    data_root='data/SUN',
-    split_root='data/xlsa17/data/SUN',
+    data_root='{{$MMZSL_DATA:data}}/SUN',
+    split_root='{{$MMZSL_DATA:data}}/xlsa17/data/SUN',
     class_embedding='att',
 )
 data_preprocessor = dict(num_classes=717)

@@ -38,6 +38,8 @@ class VisualPrototypeHook(Hook):
     Args:
         ridge (float): ridge penalty of the embedding-to-prototype map.
             Defaults to 1.0.
+        center (bool): fit that map with an intercept (see
+            :func:`mmzsl.models.utils.infer_prototypes`). Defaults to False.
         batch_size (int): images per forward pass. Defaults to 64.
         pipeline (Sequence[dict], optional): pipeline to read the training
             images with. Defaults to the test dataloader's pipeline.
@@ -53,12 +55,14 @@ class VisualPrototypeHook(Hook):
 
     def __init__(self,
                  ridge: float = 1.0,
+                 center: bool = False,
                  batch_size: int = 64,
                  pipeline: Optional[Sequence[dict]] = None,
                  recompute: bool = False) -> None:
         if ridge <= 0:
             raise ValueError(f'ridge must be > 0, got {ridge}.')
         self.ridge = ridge
+        self.center = bool(center)
         self.batch_size = batch_size
         self.pipeline = pipeline
         self.recompute = recompute
@@ -144,7 +148,7 @@ class VisualPrototypeHook(Hook):
         if unseen:
             table[list(unseen)] = infer_prototypes(
                 head.class_embeddings.cpu().numpy(), table[list(seen)], seen,
-                unseen, self.ridge)
+                unseen, self.ridge, self.center)
         return table
 
     def before_train(self, runner) -> None:
@@ -161,5 +165,5 @@ class VisualPrototypeHook(Hook):
         runner.logger.info(
             f'VisualPrototypeHook: {len(head.seen_ids)} seen prototypes, '
             f'{len(head.unseen_ids)} unseen prototypes inferred from class '
-            f'embeddings (ridge={self.ridge})')
+            f'embeddings (ridge={self.ridge}, center={self.center})')
 

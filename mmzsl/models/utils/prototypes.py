@@ -55,22 +55,36 @@ def ridge_regression(inputs: np.ndarray, targets: np.ndarray,
 
 
 def infer_prototypes(class_embeddings: np.ndarray,
-                     seen_prototypes: np.ndarray, seen_ids: Sequence[int],
-                     unseen_ids: Sequence[int], ridge: float) -> np.ndarray:
+                     seen_prototypes: np.ndarray,
+                     seen_ids: Sequence[int],
+                     unseen_ids: Sequence[int],
+                     ridge: float,
+                     center: bool = False) -> np.ndarray:
     """Prototypes of the unseen classes from their class embeddings.
 
     A linear map from class embeddings to visual prototypes is fitted on the
-    seen classes only and applied to the unseen classes' embeddings.
+    seen classes only and applied to the unseen classes' embeddings. With
+    ``center=True`` the map has an intercept: it is fitted on the seen
+    embeddings and prototypes minus their means, and the seen prototypes'
+    mean is added back (``P_u = (E_u - mean E_s) W + mean P_s``), so the
+    ridge shrinks unseen prototypes towards the mean seen prototype rather
+    than towards zero.
 
     Args:
         class_embeddings (np.ndarray): ``(C, K)``.
         seen_prototypes (np.ndarray): ``(len(seen_ids), D)``.
         seen_ids, unseen_ids (Sequence[int]): class indices.
         ridge (float): ridge penalty.
+        center (bool): fit with an intercept. Defaults to False.
 
     Returns:
         np.ndarray: ``(len(unseen_ids), D)``.
     """
     emb = np.asarray(class_embeddings, dtype=np.float64)
-    weights = ridge_regression(emb[list(seen_ids)], seen_prototypes, ridge)
-    return emb[list(unseen_ids)] @ weights
+    seen_emb = emb[list(seen_ids)]
+    protos = np.asarray(seen_prototypes, dtype=np.float64)
+    emb_mean = seen_emb.mean(0) if center else np.zeros(emb.shape[1])
+    proto_mean = protos.mean(0) if center else np.zeros(protos.shape[1])
+    weights = ridge_regression(seen_emb - emb_mean, protos - proto_mean,
+                               ridge)
+    return (emb[list(unseen_ids)] - emb_mean) @ weights + proto_mean

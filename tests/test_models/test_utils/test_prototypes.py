@@ -46,3 +46,27 @@ def test_infer_prototypes_recovers_a_linear_map_from_seen_only():
     # only the seen prototypes are given
     inferred = infer_prototypes(emb, protos[seen], seen, unseen, ridge=1e-8)
     np.testing.assert_allclose(inferred, protos[unseen], atol=1e-5)
+
+
+def test_centered_inference_is_ridge_with_an_unpenalised_intercept():
+    # center=True solves min |(E_s - m_e) W - (P_s - m_p)|^2 + r |W|^2, i.e.
+    # ridge with an intercept that is not penalised: check against the
+    # normal equations of [E 1] with a zero penalty on the intercept row.
+    rng = np.random.default_rng(3)
+    emb = rng.normal(size=(9, 4))
+    seen, unseen = [0, 1, 2, 3, 4, 5], [6, 7, 8]
+    protos = rng.normal(size=(6, 3)) + 5.0  # far from the origin
+    ridge = 0.7
+    x = np.hstack([emb[seen], np.ones((6, 1))])
+    penalty = ridge * np.eye(5)
+    penalty[4, 4] = 0
+    coef = np.linalg.solve(x.T @ x + penalty, x.T @ protos)
+    expected = np.hstack([emb[unseen], np.ones((3, 1))]) @ coef
+    got = infer_prototypes(emb, protos, seen, unseen, ridge, center=True)
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
+    # a huge ridge shrinks towards the mean seen prototype (not towards 0)
+    far = infer_prototypes(emb, protos, seen, unseen, 1e12, center=True)
+    np.testing.assert_allclose(far, np.tile(protos.mean(0), (3, 1)),
+                               atol=1e-6)
+    assert np.abs(infer_prototypes(emb, protos, seen, unseen, 1e12)).max() \
+        < 1e-6

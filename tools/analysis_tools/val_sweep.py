@@ -1,0 +1,220 @@
+"""Choose hyper-parameters on the val protocol: run a grid, write a table.
+
+    python tools/analysis_tools/val_sweep.py CONFIG \\
+        --set model.head.temperature=0.05,0.1,0.2 \\
+        --set optim_wrapper.optimizer.lr=1e-3,3e-3 [--folds 1 2 3]
+
+Every point of the grid (every combination of the ``--set`` values, on every
+fold) is one ``tools/train.py CONFIG --protocol val`` run in its own work
+dir: train on the train classes, validate on held-out train-class images +
+the validation classes. The test classes are never loaded. The table has the
+val-protocol T1, uncalibrated S/U/H (gamma = 0), calibrated S/U/H (gamma
+chosen on these validation classes), AUSUC and the wall time of each point,
+then the mean over the folds, best first by ``--select``. It is printed and
+written to ``<work-dir>/val_sweep.md`` (and ``.json``).
+
+Points whose run already finished are read back, not run again: an
+interrupted sweep continues where it stopped.
+"""
+import argparse
+import ast
+import itertools
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import Dict, List, Sequence
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
+
+from mmzsl.utils import atomic_open, write_json_atomic  # noqa: E402
+
+COLUMNS = ('T1', 'S_uncal', 'U_uncal', 'H_uncal', 'S', 'U', 'H', 'AUSUC',
+           'gamma')
+FOLD_KEYS = ('train_dataloader.dataset.val_fold',
+             'val_dataloader.dataset.val_fold')
+
+
+def parse_value(text: str):
+    """A Python literal if it is one (1e-3, None, True, [1, 2]), else the
+    string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_set(items: Sequence[str]) -> Dict[str, list]:
+    """``['a.b=1,2', 'c=x']`` -> ``{'a.b': [1, 2], 'c': ['x']}``. Values
+    are separated by ``,``, or by ``|`` when a value holds commas
+    (``key=[1,2]|[3,4]``)."""
+    grid = {}
+    for item in items:
+        if '=' not in item:
+            raise SystemExit(f'error: --set {item!r} is not KEY=V1,V2,... — '
+                             'e.g. --set model.head.temperature=0.05,0.1')
+        key, values = item.split('=', 1)
+        sep = '|' if '|' in values else ','
+        parsed = [parse_value(v.strip()) for v in values.split(sep)
+                  if v.strip()]
+        if not parsed:
+            raise SystemExit(f'error: --set {item!r} gives no value.')
+        grid[key.strip()] = parsed
+    return grid
+
+
+def point_name(point: Dict[str, object], fold: int) -> str:
+    parts = [f'{k.split(".")[-1]}={v}' for k, v in point.items()]
+    name = '_'.join(parts + ([f'fold{fold}'] if fold is not None else [])
+                    ) or 'config'
+    return ''.join(c if c.isalnum() or c in '=._-' else '-' for c in name)
+
+
+def run_point(config: str, work_dir: str, options: List[str],
+              timeout: float) -> float:
+    """Run the val protocol of one point; return its wall time."""
+    os.makedirs(work_dir, exist_ok=True)
+    cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+           '--protocol', 'val', '--work-dir', work_dir]
+    if options:
+        cmd += ['--cfg-options', *options]
+    start = time.perf_counter()
+    with open(osp.join(work_dir, 'sweep_run.log'), 'w') as log:
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                              timeout=timeout, cwd=os.getcwd())
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f'error: the run of {work_dir} failed (exit '
+                         f'{proc.returncode}); see '
+                         f'{osp.join(work_dir, "sweep_run.log")}')
+    return wall
+
+
+def fmt(value) -> str:
+    if value is None:
+        return ''
+    if isinstance(value, float):
+        return f'{value:.4g}' if abs(value) < 1 else f'{value:.2f}'
+    return str(value)
+
+
+def markdown(rows: List[dict], keys: Sequence[str], title: str) -> str:
+    head = list(keys) + ['folds'] + list(COLUMNS) + ['wall s']
+    lines = [title, '', '| ' + ' | '.join(head) + ' |',
+             '|' + '---|' * len(head)]
+    for row in rows:
+        cells = [fmt(row['point'][k]) for k in keys]
+        cells.append(','.join(str(f or 'cfg') for f in row['folds']))
+        cells += [fmt(row['metrics'].get(c)) for c in COLUMNS]
+        cells.append(f'{row["wall"]:.0f}')
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description='Grid of val-protocol runs -> table (choose '
+        'hyper-parameters without the test classes)')
+    parser.add_argument('config')
+    parser.add_argument('--set', action='append', default=[],
+                        metavar='KEY=V1,V2', help='a config key and its '
+                        'values; repeat for a grid')
+    parser.add_argument('--folds', type=int, nargs='+', default=None,
+                        help='validation folds to run each point on '
+                        '(xlsa17 datasets: 1 2 3). Defaults to the '
+                        "config's fold")
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='fixed key=value overrides for every point')
+    parser.add_argument('--select', default='H', choices=COLUMNS[:-1],
+                        help='the column that ranks the points (fold '
+                        'mean). Defaults to H')
+    parser.add_argument('--work-dir', help='defaults to '
+                        'work_dirs/val_sweep/<config name>')
+    parser.add_argument('--timeout', type=float, default=3600,
+                        help='seconds per run. Defaults to 3600')
+    args = parser.parse_args()
+
+    if not osp.isfile(args.config):
+        raise SystemExit(f'error: config {args.config} does not exist.')
+    grid = parse_set(args.set)
+    folds = args.folds or [None]
+    stem = osp.splitext(osp.basename(args.config))[0]
+    work_root = args.work_dir or osp.join('work_dirs', 'val_sweep', stem)
+    keys = list(grid)
+    points = [dict(zip(keys, values))
+              for values in itertools.product(*grid.values())] or [{}]
+    total = len(points) * len(folds)
+    print(f'val sweep of {args.config}: {len(points)} points x '
+          f'{len(folds)} folds = {total} val-protocol runs in '
+          f'{work_root}', flush=True)
+
+    runs, done = [], 0
+    for point in points:
+        for fold in folds:
+            work_dir = osp.join(work_root, point_name(point, fold))
+            calib = osp.join(work_dir, 'val_protocol', 'calibration.json')
+            record = osp.join(work_dir, 'sweep_point.json')
+            if osp.isfile(record):
+                with open(record) as f:
+                    result = json.load(f)
+                how = 'read back'
+            else:
+                options = [f'{k}={v}' for k, v in point.items()]
+                if fold is not None:
+                    options += [f'{k}={fold}' for k in FOLD_KEYS]
+                options += args.cfg_options
+                wall = run_point(args.config, work_dir, options,
+                                 args.timeout)
+                with open(calib) as f:
+                    metrics = json.load(f)
+                result = dict(point=point, fold=fold, wall=wall,
+                              metrics={c: metrics.get(f'zsl/{c}')
+                                       for c in COLUMNS})
+                write_json_atomic(result, record)
+                how = f'{wall:.0f} s'
+            done += 1
+            m = result['metrics']
+            print(f'[{done}/{total}] {point_name(point, fold)}: T1 '
+                  f'{fmt(m.get("T1"))}, H {fmt(m.get("H"))}, H_uncal '
+                  f'{fmt(m.get("H_uncal"))} ({how})', flush=True)
+            runs.append(result)
+
+    rows = []
+    for point in points:
+        mine = [r for r in runs if r['point'] == point]
+        mean = {c: sum(r['metrics'][c] for r in mine) / len(mine)
+                if all(r['metrics'].get(c) is not None for r in mine)
+                else None for c in COLUMNS}
+        rows.append(dict(point=point, folds=[r['fold'] for r in mine],
+                         metrics=mean, wall=sum(r['wall'] for r in mine)))
+    rows.sort(key=lambda r: -(r['metrics'].get(args.select) or -1e9))
+    title = (f'Val-protocol sweep of `{args.config}` (mean over folds '
+             f'{", ".join(str(f or "of the config") for f in folds)}; '
+             'per-class mean top-1 %, '
+             f'gamma chosen on the validation classes; sorted by '
+             f'{args.select}). Reproduce: `python '
+             f'tools/analysis_tools/val_sweep.py {args.config} ' +
+             ' '.join(f'--set {s}' for s in args.set) +
+             (f' --folds {" ".join(map(str, args.folds))}'
+              if args.folds else '') +
+             (f' --cfg-options {" ".join(args.cfg_options)}'
+              if args.cfg_options else '') + '`')
+    table = markdown(rows, keys, title)
+    os.makedirs(work_root, exist_ok=True)
+    out = osp.join(work_root, 'val_sweep.md')
+    with atomic_open(out, 'w') as f:
+        f.write(table)
+    write_json_atomic(dict(config=args.config, select=args.select,
+                           runs=runs, rows=rows),
+                      osp.join(work_root, 'val_sweep.json'))
+    print(table)
+    best = rows[0]
+    print(f'best by {args.select}: {best["point"] or "(the config as is)"}')
+    print(f'table written to {out}')
+
+
+if __name__ == '__main__':
+    main()
