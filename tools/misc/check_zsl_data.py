@@ -64,7 +64,25 @@ def main():
                                         'split').to_dict()
     test_pipeline = innermost_dataset_cfg(cfg.test_dataloader.dataset,
                                           'split').get('pipeline', [])
+    extraction = dataset_cfg.get('feature_file')
+    if isinstance(extraction, dict):
+        # cached features of a pretrained network: check the images they
+        # are extracted from (building the feature dataset would extract)
+        print(f'{dataset_cfg["type"]} of {args.config} reads features '
+              f'extracted from {extraction["images"]["type"]} images; '
+              'checking those images')
+        kept = {k: dataset_cfg[k] for k in (
+            'split_root', 'class_subset', 'class_embedding',
+            'class_embedding_key', 'val_fold', 'val_fraction', 'val_seed')
+            if k in dataset_cfg}
+        dataset_cfg = dict(extraction['images'], **kept,
+                           pipeline=extraction.get('pipeline', []))
+        test_pipeline = dataset_cfg['pipeline']
     print(f'checking {dataset_cfg["type"]} of {args.config}')
+    if dataset_cfg.get('class_subset') is not None:
+        print(f'  class_subset: {dataset_cfg["class_subset"]} (the '
+              'published counts are those of the whole benchmark and are '
+              'not compared)')
     for key in ('data_root', 'split_root'):
         if key in dataset_cfg:
             print(f'  {key}: {dataset_cfg[key]}')
@@ -90,7 +108,8 @@ def main():
         return report([], problems)
 
     any_ds = next(iter(datasets.values()))
-    published = getattr(any_ds, 'PUBLISHED', None)
+    published = None if getattr(any_ds, 'class_subset', None) else getattr(
+        any_ds, 'PUBLISHED', None)
     rows = []
     for split, ds in datasets.items():
         meta = ds.metainfo

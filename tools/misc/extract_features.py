@@ -1,0 +1,59 @@
+"""Extract (or find) the cached features of a ``features-*`` config.
+
+    python tools/misc/extract_features.py configs/crafting/features-lite0_cub50_semantic.py
+
+A ``features-*`` config reads features of a frozen pretrained network that
+are extracted on first use; this does the extraction explicitly (with a
+progress bar) and prints the cache file. The file has ``res101.mat``'s
+layout (``features`` D x N, ``labels``, ``image_files``), so
+``XLSA17FeatureDataset(feature_file=PATH)`` or any tool that reads xlsa17's
+``res101.mat`` reads it. An existing cache of the same network, weights,
+pipeline and images is reused, never one of other inputs.
+"""
+import argparse
+import os.path as osp
+import sys
+import time
+
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description='Extract the cached features of a features-* config')
+    parser.add_argument('config', help='a config whose datasets read '
+                        'features extracted on first use')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the config')
+    args = parser.parse_args()
+    if not osp.isfile(args.config):
+        print(f'error: config {args.config} does not exist.',
+              file=sys.stderr)
+        return 2
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    import mmzsl  # noqa: F401
+    from mmpretrain.registry import DATASETS
+
+    from mmzsl.engine.hooks.utils import innermost_dataset_cfg
+    dataset_cfg = innermost_dataset_cfg(cfg.train_dataloader.dataset,
+                                        'split').to_dict()
+    if not isinstance(dataset_cfg.get('feature_file'), dict):
+        print(f'error: {args.config} does not extract features (its '
+              'training dataset has no feature_file=dict(images=..., '
+              'extractor=...)); use a features-* config.', file=sys.stderr)
+        return 2
+    start = time.time()
+    dataset = DATASETS.build(dict(dataset_cfg, split='trainval'))
+    path = dataset._res_file
+    dataset.full_init()
+    print(f'features: {path} ({len(dataset)} trainval images of '
+          f'{dataset.feature_dim} dims; {time.time() - start:.0f} s)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
