@@ -156,6 +156,17 @@ class VisualPrototypeHook(Hook):
         if 'visual' not in head.branches:
             return
         if head.has_prototypes and not self.recompute:
+            problem = head.prototype_protocol_mismatch()
+            if problem:
+                raise RuntimeError(
+                    'VisualPrototypeHook: the visual prototypes of the '
+                    'loaded checkpoint were computed under another protocol '
+                    f'({problem}). A checkpoint of the test protocol has '
+                    'seen the validation classes: starting a val-protocol '
+                    'run from it would leak their images. Start each '
+                    'protocol from a checkpoint of the same protocol (or the '
+                    'pretrained network), or set recompute=True to compute '
+                    'the prototypes anew.')
             runner.logger.info('VisualPrototypeHook: the model already has '
                                'visual prototypes (checkpoint); kept.')
             return

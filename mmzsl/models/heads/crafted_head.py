@@ -189,6 +189,12 @@ class CraftedClsHead(ClsHead):
         if 'visual' in self.branches:
             self.register_buffer(
                 'prototypes', torch.zeros(num_classes, self.prototype_dim))
+            # the classes whose prototypes are class means of their images
+            # (the seen classes when the prototypes were set): a guard
+            # against prototypes of another protocol
+            self.register_buffer(
+                'prototype_seen_mask',
+                torch.zeros(num_classes, dtype=torch.bool))
 
         if class_embeddings is not None:
             if seen_ids is None:
@@ -236,6 +242,29 @@ class CraftedClsHead(ClsHead):
             raise ValueError('prototypes contain NaN or inf values.')
         table[~(self.seen_mask | self.unseen_mask)] = 0
         self.prototypes.copy_(table)
+        self.prototype_seen_mask.copy_(self.seen_mask)
+
+    def prototype_protocol_mismatch(self) -> Optional[str]:
+        """Why the head's prototypes do not belong to its current protocol
+        (classes whose prototypes are class means but are not seen now, or
+        the reverse), or None. Prototypes from checkpoints written before
+        this record existed cannot be checked (None)."""
+        recorded = self.prototype_seen_mask
+        if 'visual' not in self.branches or not bool(recorded.any()):
+            return None
+        extra = (recorded & ~self.seen_mask).nonzero().flatten().tolist()
+        missing = (self.seen_mask & ~recorded).nonzero().flatten().tolist()
+        if not extra and not missing:
+            return None
+        parts = []
+        if extra:
+            parts.append(f'classes {extra[:10]} have class-mean prototypes '
+                         '(their images were seen) but are not seen classes '
+                         'of this protocol')
+        if missing:
+            parts.append(f'seen classes {missing[:10]} have inferred '
+                         'prototypes')
+        return '; '.join(parts)
 
     @property
     def seen_ids(self) -> Tuple[int, ...]:

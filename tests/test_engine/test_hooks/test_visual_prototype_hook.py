@@ -114,3 +114,28 @@ def test_backbone_feature_size_must_match_prototypes(tmp_path):
     HOOKS.build(dict(type='SetClassRulesHook')).before_train(runner)
     with pytest.raises(ValueError, match='prototypes of size 7'):
         HOOKS.build(dict(type='VisualPrototypeHook')).before_train(runner)
+
+
+def test_prototypes_of_another_protocol_are_refused(tmp_path):
+    # a test-protocol model: the validation classes are seen there, so their
+    # prototypes are class means of their images
+    runner = prepared_runner(tmp_path, train_split='trainval')
+    HOOKS.build(dict(type='VisualPrototypeHook')).before_train(runner)
+    state = runner.model.state_dict()
+    assert runner.model.head.prototype_seen_mask.equal(
+        runner.model.head.seen_mask)
+
+    # the same weights start a val-protocol run (load_from)
+    val_runner = prepared_runner(tmp_path / 'val', train_split='train')
+    val_runner.model.load_state_dict(state)
+    HOOKS.build(dict(type='SetClassRulesHook')).before_train(val_runner)
+    head = val_runner.model.head
+    assert head.has_prototypes  # without the guard they would be kept
+    with pytest.raises(RuntimeError, match='another protocol'):
+        HOOKS.build(dict(type='VisualPrototypeHook')).before_train(
+            val_runner)
+    # recompute=True computes them for this protocol
+    HOOKS.build(dict(type='VisualPrototypeHook',
+                     recompute=True)).before_train(val_runner)
+    assert head.prototype_seen_mask.equal(head.seen_mask)
+    assert head.prototype_protocol_mismatch() is None
