@@ -91,6 +91,30 @@ class CalibrationHook(Hook):
 
     def before_train(self, runner) -> None:
         self._apply_fixed(runner)
+        if self.gamma == 'val':
+            self._check_val_metric(runner)
+
+    def _check_val_metric(self, runner) -> None:
+        """With ``gamma='val'`` the validation metric must *choose* gamma
+        (``GZSLMetric(gamma='best')``): a metric with ``gamma='model'`` or a
+        number only echoes it, and the run would silently keep the initial
+        gamma."""
+        if hasattr(runner, '_val_loop'):  # a Runner: its built val loop
+            loop = runner._val_loop
+            evaluator = None if loop is None or isinstance(
+                loop, dict) else getattr(loop, 'evaluator', None)
+        else:
+            evaluator = getattr(runner, 'val_evaluator', None)
+        metrics = getattr(evaluator, 'metrics', None) or []
+        from mmzsl.evaluation import GZSLMetric
+        for metric in metrics:
+            if isinstance(metric, GZSLMetric) and metric.gamma != 'best':
+                raise ValueError(
+                    'CalibrationHook(gamma="val") chooses gamma from the '
+                    'validation metrics, but val_evaluator has '
+                    f'GZSLMetric(gamma={metric.gamma!r}), which only reports '
+                    "the gamma it is given. Use val_evaluator=dict(type="
+                    "'GZSLMetric', gamma='best') on the val protocol.")
 
     def before_val(self, runner) -> None:
         self._apply_fixed(runner)

@@ -191,3 +191,24 @@ def test_rules_hook_refuses_more_processes_than_images(tmp_path,
                         lambda: len(train.dataset) + 1)
     with pytest.raises(ValueError, match='fewer than the .* processes'):
         HOOKS.build(dict(type='SetClassRulesHook')).before_train(runner)
+
+
+def test_calibration_hook_refuses_a_val_metric_that_echoes_gamma(tmp_path):
+    from types import SimpleNamespace
+
+    from mmzsl.evaluation import GZSLMetric
+    model = make_model()
+    model.head.set_class_rules(np.ones((12, 20)), [0, 1], [2])
+    hook = HOOKS.build(dict(type='CalibrationHook', gamma='val'))
+    for echo in ('model', 0.25):
+        runner = fake_runner(tmp_path, model, val_evaluator=SimpleNamespace(
+            metrics=[GZSLMetric(gamma=echo)]))
+        with pytest.raises(ValueError, match='only reports'):
+            hook.before_train(runner)
+    runner = fake_runner(tmp_path, model, val_evaluator=SimpleNamespace(
+        metrics=[GZSLMetric(gamma='best')]))
+    hook.before_train(runner)  # chooses gamma: fine
+    # fixed or file gammas do not need a choosing metric
+    HOOKS.build(dict(type='CalibrationHook', gamma=0.1)).before_train(
+        fake_runner(tmp_path, model, val_evaluator=SimpleNamespace(
+            metrics=[GZSLMetric(gamma='model')])))
