@@ -410,8 +410,15 @@ class ShapesZSL(BaseDataset):
     @property
     def class_embeddings(self) -> np.ndarray:
         """np.ndarray: float32 ``(C, K)`` class embeddings, row ``c`` =
-        class ``c`` (a copy)."""
-        return self._embeddings.copy()
+        class ``c`` (a copy). Rows of classes outside the split's protocol
+        (the test classes in the val protocol) are zero, as in the xlsa17
+        datasets: a val-protocol run never receives them."""
+        table = self._embeddings.copy()
+        meta = self.metainfo
+        outside = np.ones(len(table), bool)
+        outside[list(meta['seen_ids']) + list(meta['unseen_ids'])] = False
+        table[outside] = 0
+        return table
 
     # ------------------------------------------------------------------
     # Class definitions (cheap; no image is rendered)

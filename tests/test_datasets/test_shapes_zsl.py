@@ -247,3 +247,17 @@ def test_concurrent_generation(tmp_path):
     assert os.listdir(tmp_path) == [osp.basename(ds.cache_dir)]
     assert all_files(ds.cache_dir) == before
     assert len(build(tmp_path)) == 45
+
+
+def test_val_protocol_has_no_test_class_embedding(tmp_path):
+    full = build(tmp_path, split='test', lazy_init=True)
+    for split in ('train', 'val'):
+        ds = build(tmp_path, split=split, lazy_init=True)
+        meta = ds.metainfo
+        active = list(meta['seen_ids']) + list(meta['unseen_ids'])
+        test_ids = sorted(set(range(12)) - set(active))
+        assert test_ids == list(full.metainfo['unseen_ids'])
+        emb = ds.class_embeddings
+        assert not emb[test_ids].any()
+        np.testing.assert_array_equal(emb[active],
+                                      full.class_embeddings[active])
