@@ -33,10 +33,31 @@ class ZeroShotInferencer:
       from its embedding by the ridge regression fitted on the seen classes
       (as :class:`~mmzsl.engine.VisualPrototypeHook` does).
 
-    Nothing is retrained. When seen classes are scored together with others,
-    the checkpoint's calibration ``gamma`` is subtracted from the seen
-    classes' scores (calibrated stacking); classes added here count as
-    unseen.
+    Nothing is retrained. The ``scores`` are the fused softmax over the
+    classes scored in the call (the ``M`` classes of ``classes``), not over
+    the checkpoint's protocol.
+
+    Calibration. The checkpoint's ``gamma`` is the calibrated-stacking
+    offset fitted (or set) for its protocol: it was subtracted from the
+    seen classes' probabilities of a softmax over the protocol's classes
+    (seen and unseen of the checkpoint). Here, with ``calibrate=None`` (the
+    default), that same number is subtracted from the scores of the
+    checkpoint's seen classes whenever the scored classes hold both seen
+    classes and others (unseen classes of the checkpoint or classes added
+    here, which count as unseen). When all scored classes are seen, or none
+    is, ``gamma`` cannot change the arg-max and the result reports
+    ``gamma=0``. What the subtracted ``gamma`` means depends on the classes:
+
+    - ``classes=None``, or exactly the protocol's classes (any order):
+      the scores are the checkpoint's own, and ``pred_label`` is the
+      prediction of ``model.predict`` at the checkpoint's operating point
+      (tested).
+    - any other set (a subset, or new classes): ``gamma`` is not re-fitted.
+      It is the same number subtracted from a softmax over other classes,
+      whose probabilities are larger (a subset) or smaller (more classes)
+      than over the protocol, so it is a transfer of the operating point,
+      not the operating point itself. Pass ``calibrate=False`` for the
+      uncalibrated arg-max (``gamma = 0``, as in the standard tables).
 
     Args:
         config (str): the model's config file.
@@ -177,26 +198,41 @@ class ZeroShotInferencer:
     def __call__(self,
                  images: Union[ImageType, Sequence[ImageType]],
                  classes: ClassSpec = None,
-                 batch_size: int = 16) -> List[Dict]:
+                 batch_size: int = 16,
+                 calibrate: Optional[bool] = None) -> List[Dict]:
         """Predict.
 
         Args:
             images (str | np.ndarray | list): image paths or BGR arrays.
             classes: see the class docstring. Defaults to None.
             batch_size (int): images per forward pass. Defaults to 16.
+            calibrate (bool, optional): ``None``: subtract the checkpoint's
+                ``gamma`` from the seen classes' scores when seen and other
+                classes are scored together (see the class docstring for
+                what it means on other class sets). ``False``: no
+                calibration, ``pred_label`` is the arg-max of ``scores``
+                (``gamma`` 0). ``True``: subtract the checkpoint's
+                ``gamma`` whatever the classes (reported even where it
+                cannot change the arg-max). Defaults to None.
 
         Returns:
             list[dict]: per image, ``pred_label`` (index into ``classes``),
             ``pred_class``, ``pred_score`` (the fused probability of the
             prediction, before calibration), ``scores`` (``(M,)`` fused
             probabilities, before calibration), ``classes`` (the names) and
-            ``gamma``.
+            ``gamma`` (the offset subtracted from the seen classes' scores
+            for ``pred_label``).
         """
+        if calibrate not in (None, True, False):
+            raise ValueError(f'calibrate must be None, True or False, got '
+                             f'{calibrate!r}.')
         if isinstance(images, (str, np.ndarray)):
             images = [images]
         names, rules, seen = self.build_rules(classes)
         head = self.head
-        gamma = float(head.gamma) if (seen.any() and not seen.all()) else 0.0
+        if calibrate is None:
+            calibrate = bool(seen.any() and not seen.all())
+        gamma = float(head.gamma) if calibrate else 0.0
         results = []
         for start in range(0, len(images), batch_size):
             batch = pseudo_collate(

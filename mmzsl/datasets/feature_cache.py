@@ -160,6 +160,7 @@ def _cover_datasets(feature_dataset, images: dict,
             class_subset=feature_dataset.class_subset,
             class_embedding=feature_dataset.class_embedding,
             class_embedding_key=feature_dataset.class_embedding_key,
+            class_embedding_layout=feature_dataset.class_embedding_layout,
             pipeline=list(pipeline))
         out.append(DATASETS.build(cfg))
     return out

@@ -43,10 +43,11 @@ import numpy as np
 
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
-from .xlsa17_io import (XLSA17_HINT, cell_strings, folder_matches_class,
-                        index_vector, load_embedding_file, map_to_root,
-                        normalise_name, orient_embeddings, path_parts,
-                        read_lines, read_mat, replace_cached)
+from .xlsa17_io import (LAYOUTS, XLSA17_HINT, cell_strings,
+                        folder_matches_class, index_vector,
+                        load_embedding_file, map_to_root, normalise_name,
+                        orient_embeddings, path_parts, read_lines, read_mat,
+                        replace_cached)
 
 SPLITS = ('trainval', 'test_seen', 'test_unseen', 'test', 'train', 'val')
 _TRAIN_SPLITS = ('trainval', 'train')
@@ -141,6 +142,7 @@ class XLSA17Base(BaseDataset):
                  *,
                  class_embedding: str = 'att',
                  class_embedding_key: Optional[str] = None,
+                 class_embedding_layout: Optional[str] = None,
                  class_subset: ClassSubset = None,
                  val_fold: int = 1,
                  val_fraction: float = 0.2,
@@ -164,6 +166,12 @@ class XLSA17Base(BaseDataset):
         self.split = split
         self.class_embedding = class_embedding
         self.class_embedding_key = class_embedding_key
+        if class_embedding_layout not in (None, ) + LAYOUTS:
+            raise ValueError(
+                f'{name}: class_embedding_layout={class_embedding_layout!r}'
+                "; use 'CxK' (one row per class), 'KxC' (one column per "
+                'class, as in att_splits.mat) or None.')
+        self.class_embedding_layout = class_embedding_layout
         self.class_subset = (class_subset if class_subset is None
                              or isinstance(class_subset, str) else
                              tuple(class_subset))
@@ -492,14 +500,15 @@ class XLSA17Base(BaseDataset):
                     f'{source!r} in {self._att_file} has shape '
                     f'{array.shape}: expected K x {num_classes}, one column '
                     'per class of allclasses_names. ' + XLSA17_HINT)
-            return orient_embeddings(array.T, num_classes,
-                                     f'{self._att_file}:{source}')
+            return orient_embeddings(array, num_classes,
+                                     f'{self._att_file}:{source}',
+                                     layout='KxC')
         if not isinstance(source, str):
             raise TypeError(
                 f'class_embedding must be a str (\'att\', \'original_att\' '
                 f'or a file path), got {type(source).__name__}.')
         return load_embedding_file(source, self.class_embedding_key,
-                                   num_classes)
+                                   num_classes, self.class_embedding_layout)
 
     def _check_disjoint(self, locs: Dict[str, np.ndarray]) -> None:
         keys = _LOCS[:3]
@@ -619,6 +628,13 @@ class XLSA17ImageDataset(XLSA17Base):
             ``att_splits.mat``, one column) per class. Defaults to ``'att'``.
         class_embedding_key (str, optional): variable of a ``.mat``
             ``class_embedding`` file holding several.
+        class_embedding_layout (str, optional): orientation of a
+            ``class_embedding`` file: ``'CxK'`` (one row per class) or
+            ``'KxC'`` (one column per class, as in ``att_splits.mat``).
+            None tells them apart by the number of classes; a square
+            matrix (as many embedding values as classes) then is an error.
+            Unused for ``'att'``/``'original_att'`` (always ``K x C``).
+            Defaults to None.
         class_subset (str | Sequence[str], optional): restrict the dataset
             to some classes: a range of the numbers that start the class
             names (``'001-050'`` on CUB), a file with one class name per

@@ -198,25 +198,58 @@ def folder_matches_class(path: str, class_name: str) -> bool:
     return bool(name) and (folder == name or folder.endswith('_' + name))
 
 
-def orient_embeddings(array: np.ndarray, num_classes: int,
-                      source: str) -> np.ndarray:
+LAYOUTS = ('CxK', 'KxC')
+
+
+def orient_embeddings(array: np.ndarray,
+                      num_classes: int,
+                      source: str,
+                      layout: Optional[str] = None) -> np.ndarray:
     """Return ``(C, K)`` float32 embeddings from a ``C x K`` or an
-    xlsa17-style ``K x C`` matrix."""
+    xlsa17-style ``K x C`` matrix.
+
+    Args:
+        array (np.ndarray): the matrix as read from the file.
+        num_classes (int): ``C``, the number of classes of the split file.
+        source (str): where the matrix comes from, for error messages.
+        layout (str, optional): ``'CxK'`` (one row per class) or ``'KxC'``
+            (one column per class, as ``att`` in ``att_splits.mat``). None
+            tells them apart by the number of classes, which a square
+            matrix (``K == C``) cannot: it is an error. Defaults to None.
+    """
+    if layout not in (None, ) + LAYOUTS:
+        raise ValueError(f'class_embedding_layout={layout!r}; use \'CxK\' '
+                         '(one row per class), \'KxC\' (one column per '
+                         'class, as in att_splits.mat) or None.')
     array = np.asarray(array)
     if array.ndim != 2 or not np.issubdtype(array.dtype, np.number):
         raise ValueError(f'class embeddings in {source} must be a 2-D '
                          f'numeric matrix, got shape {array.shape} of '
                          f'{array.dtype}.')
-    if array.shape[0] == num_classes:
+    rows = array.shape[0] == num_classes
+    columns = array.shape[1] == num_classes
+    if layout is None and rows and columns:
+        raise ValueError(
+            f'class embeddings in {source} have shape {array.shape}: a '
+            f'square matrix (rows and columns both number the {num_classes} '
+            'classes), so which axis holds the classes cannot be told. '
+            "Say it with class_embedding_layout='CxK' (one row per class) "
+            "or class_embedding_layout='KxC' (one column per class, as in "
+            'att_splits.mat).')
+    if rows and layout in (None, 'CxK'):
         table = array
-    elif array.shape[1] == num_classes:
+    elif columns and layout in (None, 'KxC'):
         table = array.T
     else:
+        expected = {
+            None: 'one row (or, as in att_splits.mat, one column) per class',
+            'CxK': "one row per class (class_embedding_layout='CxK')",
+            'KxC': "one column per class (class_embedding_layout='KxC')",
+        }[layout]
         raise ValueError(
             f'class embeddings in {source} have shape {array.shape}, but the '
-            f'split file has {num_classes} classes: expected one row (or, as '
-            f'in att_splits.mat, one column) per class, in the order of '
-            'allclasses_names.')
+            f'split file has {num_classes} classes: expected {expected}, in '
+            'the order of allclasses_names.')
     table = np.ascontiguousarray(table, dtype=np.float32)
     if not np.isfinite(table).all():
         raise ValueError(f'class embeddings in {source} hold NaN or '
@@ -224,9 +257,23 @@ def orient_embeddings(array: np.ndarray, num_classes: int,
     return table
 
 
-def load_embedding_file(path: str, key: Optional[str],
-                        num_classes: int) -> np.ndarray:
-    """Class embeddings from a ``.npy``, ``.txt`` or ``.mat`` file."""
+def load_embedding_file(path: str,
+                        key: Optional[str],
+                        num_classes: int,
+                        layout: Optional[str] = None) -> np.ndarray:
+    """Class embeddings from a ``.npy``, ``.txt`` or ``.mat`` file.
+
+    Args:
+        path (str): the file.
+        key (str, optional): the variable of a ``.mat`` file (needed when
+            it holds several).
+        num_classes (int): the number of classes of the split file.
+        layout (str, optional): ``'CxK'``, ``'KxC'`` or None, see
+            :func:`orient_embeddings` (a square matrix needs it).
+
+    Returns:
+        np.ndarray: ``(C, K)`` float32.
+    """
     about = ('class_embedding must be \'att\', \'original_att\' or the path '
              'of a .npy, .txt or .mat file with one row per class.')
     if not osp.isfile(path):
@@ -254,4 +301,6 @@ def load_embedding_file(path: str, key: Optional[str],
         except ValueError as e:
             raise ValueError(f'{path} is not a whitespace-separated numeric '
                              f'matrix ({e}). {about}') from e
-    return orient_embeddings(array, num_classes, path)
+    source = path if key is None or not path.endswith('.mat') else \
+        f'{path}:{key}'
+    return orient_embeddings(array, num_classes, source, layout)

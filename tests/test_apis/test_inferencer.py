@@ -1,4 +1,6 @@
 """ZeroShotInferencer: checkpoint classes, subsets and NEW classes."""
+import os.path as osp
+
 import numpy as np
 import pytest
 import torch
@@ -89,22 +91,57 @@ def test_subset_and_errors(trained):
         inferencer(images_of(dataset, 1), classes=['okapi'])
 
 
-def test_infer_tool_prints_predictions(trained, tmp_path):
+def test_calibrate_argument(trained):
     inferencer, dataset, _ = trained
+    head = inferencer.head
+    gamma = np.float32(head.gamma)
+    assert gamma == pytest.approx(0.05)  # the fixture's --gamma
+    images = images_of(dataset, 8)
+    protocol = sorted(head.seen_ids + head.unseen_ids)
+    seen = np.isin(protocol, head.seen_ids).astype(np.float32)
+    default = inferencer(images)
+    off = inferencer(images, calibrate=False)
+    on = inferencer(images, calibrate=True)
+    for d, f, o in zip(default, off, on):
+        # calibration changes the label, never the scores
+        np.testing.assert_array_equal(d['scores'], f['scores'])
+        np.testing.assert_array_equal(d['scores'], o['scores'])
+        assert f['gamma'] == 0.0
+        assert f['pred_label'] == int(np.argmax(f['scores']))
+        assert d['gamma'] == pytest.approx(0.05)
+        assert d['pred_label'] == int(np.argmax(d['scores'] - gamma * seen))
+        assert (o['gamma'], o['pred_label']) == (d['gamma'], d['pred_label'])
+    # seen classes only: gamma cannot change the arg-max; None reports 0,
+    # True reports the checkpoint's gamma, the labels are the same
+    subset = [dataset.metainfo['classes'][c] for c in head.seen_ids[:3]]
+    a = inferencer(images, classes=subset)
+    b = inferencer(images, classes=subset, calibrate=True)
+    assert all(r['gamma'] == 0.0 for r in a)
+    assert all(r['gamma'] == pytest.approx(0.05) for r in b)
+    assert [r['pred_label'] for r in a] == [r['pred_label'] for r in b]
+    with pytest.raises(ValueError, match='calibrate'):
+        inferencer(images[:1], calibrate='yes')
+
+
+def test_infer_tool_prints_predictions(trained, tmp_path):
+    inferencer, dataset, checkpoint = trained
+    assert osp.isfile(checkpoint)  # the fixture's own checkpoint
+    new = dataset.class_embeddings[inferencer.head.unseen_ids[0]]
     emb = tmp_path / 'new.npy'
-    np.save(emb, dataset.class_embeddings[inferencer.head.unseen_ids[0]])
-    ckpt = inferencer.model._mmzsl_checkpoint if hasattr(
-        inferencer.model, '_mmzsl_checkpoint') else None
-    assert ckpt is None  # the tool reloads from the paths
+    np.save(emb, new)
     images = images_of(dataset, 2)
     from tests.conftest import TINY_FUSION_CONFIG as config
-    checkpoint = sorted(
-        __import__('glob').glob(str(tmp_path.parent / '**' /
-                                    'test_protocol' / 'epoch_2.pth'),
-                                recursive=True))
-    assert checkpoint
-    proc = run_tool('infer.py', config, checkpoint[0], *images,
+    proc = run_tool('infer.py', config, checkpoint, *images,
                     '--new-class', f'mystery={emb}')
     lines = [line for line in proc.stdout.splitlines() if 'top-3' in line]
     assert len(lines) == 2
-    assert lines[0].startswith(images[0])
+    # the tool's predictions are the inferencer's, with the new class
+    # joining the checkpoint's classes
+    head = inferencer.head
+    classes = {inferencer.class_names[c]: None
+               for c in sorted(head.seen_ids + head.unseen_ids)}
+    classes['mystery'] = new
+    for line, image, result in zip(lines, images,
+                                   inferencer(images, classes=classes)):
+        assert line.startswith(f'{image}: {result["pred_class"]} '
+                               f'(score {result["pred_score"]:.3f};')

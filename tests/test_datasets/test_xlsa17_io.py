@@ -3,9 +3,13 @@ the path styles of every xlsa17 dataset."""
 import os
 import os.path as osp
 
+import numpy as np
 import pytest
+import scipy.io
 
-from mmzsl.datasets.xlsa17_io import folder_matches_class, map_to_root
+from mmzsl.datasets.xlsa17_io import (folder_matches_class,
+                                      load_embedding_file, map_to_root,
+                                      orient_embeddings)
 
 CASES = {
     # dataset: (authors' path, path of the image in the release)
@@ -85,3 +89,115 @@ def test_missing_image_maps_to_a_path_that_does_not_exist(release):
 ])
 def test_folder_matches_class(path, name, expected):
     assert folder_matches_class(path, name) is expected
+
+
+# ----------------------------------------------------------------------
+# Orientation of class embedding matrices (C x K or K x C)
+# ----------------------------------------------------------------------
+def test_rectangular_matrices_are_oriented_by_the_class_count():
+    table = np.arange(12, dtype=np.float64).reshape(4, 3)  # C=4 x K=3
+    np.testing.assert_array_equal(orient_embeddings(table, 4, 'x'), table)
+    np.testing.assert_array_equal(orient_embeddings(table.T, 4, 'x'), table)
+    np.testing.assert_array_equal(
+        orient_embeddings(table, 4, 'x', layout='CxK'), table)
+    np.testing.assert_array_equal(
+        orient_embeddings(table.T, 4, 'x', layout='KxC'), table)
+    # a layout that contradicts the shape is an error, not a transpose
+    with pytest.raises(ValueError, match=r"one row per class.*'CxK'"):
+        orient_embeddings(table.T, 4, 'x', layout='CxK')
+    with pytest.raises(ValueError, match=r"one column per class.*'KxC'"):
+        orient_embeddings(table, 4, 'x', layout='KxC')
+    with pytest.raises(ValueError, match='class_embedding_layout'):
+        orient_embeddings(table, 4, 'x', layout='rows')
+
+
+def test_a_square_matrix_needs_its_layout():
+    square = np.arange(16, dtype=np.float32).reshape(4, 4)
+    with pytest.raises(ValueError) as info:
+        orient_embeddings(square, 4, '/data/emb.npy')
+    message = str(info.value)
+    # names the file, the shape and the fix
+    assert '/data/emb.npy' in message and '(4, 4)' in message
+    assert "class_embedding_layout='CxK'" in message
+    assert "class_embedding_layout='KxC'" in message
+    np.testing.assert_array_equal(
+        orient_embeddings(square, 4, 'x', layout='CxK'), square)
+    np.testing.assert_array_equal(
+        orient_embeddings(square, 4, 'x', layout='KxC'), square.T)
+
+
+@pytest.mark.parametrize('suffix', ['.npy', '.txt', '.mat'])
+def test_load_embedding_file_with_a_square_matrix(tmp_path, suffix):
+    square = np.random.default_rng(0).random((5, 5)).astype(np.float32)
+    path = str(tmp_path / f'emb{suffix}')
+    if suffix == '.npy':
+        np.save(path, square)
+    elif suffix == '.txt':
+        np.savetxt(path, square, fmt='%.9g')
+    else:
+        scipy.io.savemat(path, dict(w2v=square), format='5')
+    with pytest.raises(ValueError, match=r'emb\..*\(5, 5\).*square'):
+        load_embedding_file(path, None, 5)
+    np.testing.assert_allclose(
+        load_embedding_file(path, None, 5, layout='CxK'), square, rtol=1e-6)
+    np.testing.assert_allclose(
+        load_embedding_file(path, None, 5, layout='KxC'), square.T,
+        rtol=1e-6)
+
+
+def write_square_split(root):
+    """A 4-class xlsa17 folder whose att is 4 x 4 (K == C): classes 0, 1
+    seen, 2, 3 unseen; features in res101.mat, no images."""
+    rng = np.random.default_rng(0)
+    att = rng.random((4, 4))  # K x C, column c = class c
+    labels = np.array([1, 1, 2, 2, 1, 2, 3, 4])  # 1-based, per row
+    locs = dict(trainval_loc=[1, 2, 3, 4], test_seen_loc=[5, 6],
+                test_unseen_loc=[7, 8])
+    scipy.io.savemat(
+        str(root / 'att_splits.mat'),
+        dict(att=att, original_att=att * 100,
+             **{k: np.array(v, np.uint16).reshape(-1, 1)
+                for k, v in locs.items()}),
+        format='5')
+    cell = np.empty((len(labels), 1), dtype=object)
+    for i in range(len(labels)):
+        cell[i, 0] = np.array([f'/x/class_{labels[i]}/img_{i}.jpg'])
+    scipy.io.savemat(
+        str(root / 'res101.mat'),
+        dict(image_files=cell, labels=labels.reshape(-1, 1).astype(float),
+             features=rng.random((3, len(labels)))),
+        format='5')
+    return att
+
+
+def test_datasets_thread_the_layout(tmp_path):
+    from mmpretrain.registry import DATASETS
+
+    import mmzsl  # noqa: F401
+
+    att = write_square_split(tmp_path)
+
+    def build(**kwargs):
+        return DATASETS.build(dict(type='XLSA17FeatureDataset',
+                                   split_root=str(tmp_path), split='test',
+                                   lazy_init=True, **kwargs))
+
+    # att_splits.mat's att is K x C: a square att is read by columns
+    np.testing.assert_allclose(build().class_embeddings, att.T, rtol=1e-6)
+    np.testing.assert_allclose(
+        build(class_embedding='original_att').class_embeddings,
+        att.T * 100, rtol=1e-6)
+    # a square file: an error naming the fix, unless the layout is given
+    table = np.random.default_rng(1).random((4, 4)).astype(np.float32)
+    path = tmp_path / 'w2v.npy'
+    np.save(path, table)
+    with pytest.raises(ValueError, match=r"w2v\.npy.*\(4, 4\).*'CxK'"):
+        build(class_embedding=str(path)).class_embeddings
+    np.testing.assert_allclose(
+        build(class_embedding=str(path),
+              class_embedding_layout='CxK').class_embeddings, table)
+    ds = build(class_embedding=str(path), class_embedding_layout='KxC')
+    assert ds.class_embedding_layout == 'KxC'
+    np.testing.assert_allclose(ds.class_embeddings, table.T)
+    with pytest.raises(ValueError, match='class_embedding_layout'):
+        build(class_embedding_layout='kxc')

@@ -73,7 +73,8 @@ def main():
               'checking those images')
         kept = {k: dataset_cfg[k] for k in (
             'split_root', 'class_subset', 'class_embedding',
-            'class_embedding_key', 'val_fold', 'val_fraction', 'val_seed')
+            'class_embedding_key', 'class_embedding_layout', 'val_fold',
+            'val_fraction', 'val_seed')
             if k in dataset_cfg}
         dataset_cfg = dict(extraction['images'], **kept,
                            pipeline=extraction.get('pipeline', []))

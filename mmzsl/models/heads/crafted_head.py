@@ -49,6 +49,39 @@ def load_class_embeddings(source: Union[str, ArrayLike]) -> np.ndarray:
     return array.astype(np.float32)
 
 
+def class_ids(ids, name: str = 'class ids') -> Tuple[int, ...]:
+    """Class ids as a tuple of int, from a sequence, a numpy array or a
+    tensor of integers (``None`` is no class).
+
+    Args:
+        ids (Sequence[int] | np.ndarray | Tensor | None): 0-based class
+            indices.
+        name (str): what they are, for error messages.
+
+    Returns:
+        tuple[int, ...]: the ids, in the given order.
+    """
+    if ids is None:
+        return ()
+    if isinstance(ids, torch.Tensor):
+        ids = ids.detach().cpu().numpy()
+    array = np.asarray(ids)
+    if array.ndim > 1:
+        raise ValueError(f'{name} must be a 1-D list of class indices, got '
+                         f'shape {array.shape}.')
+    array = array.reshape(-1)
+    if array.dtype == bool or (
+            array.size and not np.issubdtype(array.dtype, np.number)):
+        raise ValueError(f'{name} must be class indices, got '
+                         f'{array.dtype} values {array[:5].tolist()} (a '
+                         'boolean mask? give mask.nonzero()).')
+    if array.size and not np.issubdtype(array.dtype, np.integer) and \
+            not np.array_equal(array, np.round(array)):
+        raise ValueError(f'{name} must be whole numbers, got '
+                         f'{array[:5].tolist()}.')
+    return tuple(int(i) for i in array)
+
+
 @MODELS.register_module()
 class CraftedClsHead(ClsHead):
     """Softmax classifier whose weights are frozen class rules.
@@ -97,7 +130,8 @@ class CraftedClsHead(ClsHead):
             the rules are set later by :meth:`set_class_rules`.
             Defaults to None.
         seen_ids (Sequence[int], optional): seen classes, required with
-            ``class_embeddings``. Defaults to None.
+            ``class_embeddings`` (a list, tuple, integer numpy array or
+            tensor). Defaults to None.
         unseen_ids (Sequence[int], optional): unseen classes of the protocol,
             with ``class_embeddings``. Defaults to None (no unseen class).
         dropout (float): dropout probability on the features before the
@@ -202,7 +236,7 @@ class CraftedClsHead(ClsHead):
                                  'class_embeddings.')
             self.set_class_rules(
                 load_class_embeddings(class_embeddings), seen_ids,
-                unseen_ids or ())
+                unseen_ids)
 
     # ------------------------------------------------------------------
     # Rules, protocol and calibration
@@ -274,8 +308,8 @@ class CraftedClsHead(ClsHead):
     def unseen_ids(self) -> Tuple[int, ...]:
         return tuple(self.unseen_mask.nonzero().flatten().tolist())
 
-    def _check_rules(self, embeddings: np.ndarray, seen_ids: Sequence[int],
-                     unseen_ids: Sequence[int]) -> None:
+    def _check_rules(self, embeddings: np.ndarray, seen_ids: Tuple[int, ...],
+                     unseen_ids: Tuple[int, ...]) -> None:
         if embeddings.shape != (self.num_classes, self.embed_dim):
             raise ValueError(
                 f'class embeddings of shape {tuple(embeddings.shape)} do not '
@@ -308,15 +342,19 @@ class CraftedClsHead(ClsHead):
 
         Args:
             embeddings (array-like): ``(num_classes, embed_dim)``.
-            seen_ids (Sequence[int]): seen (training) classes.
-            unseen_ids (Sequence[int]): unseen classes of the protocol.
+            seen_ids (Sequence[int]): seen (training) classes; a list, a
+                tuple, an integer numpy array or a tensor.
+            unseen_ids (Sequence[int]): unseen classes of the protocol
+                (same types; None or empty for none).
         """
         embeddings = load_class_embeddings(embeddings)
+        seen_ids = class_ids(seen_ids, 'seen_ids')
+        unseen_ids = class_ids(unseen_ids, 'unseen_ids')
         self._check_rules(embeddings, seen_ids, unseen_ids)
         seen = torch.zeros_like(self.seen_mask)
-        seen[list(map(int, seen_ids))] = True
+        seen[list(seen_ids)] = True
         unseen = torch.zeros_like(self.unseen_mask)
-        unseen[list(map(int, unseen_ids))] = True
+        unseen[list(unseen_ids)] = True
         table = torch.from_numpy(embeddings).to(self.class_embeddings)
         table[~(seen | unseen).to(table.device)] = 0
         self.class_embeddings.copy_(table)
@@ -327,15 +365,15 @@ class CraftedClsHead(ClsHead):
                        unseen_ids: Sequence[int]) -> Optional[str]:
         """Describe how given rules differ from the head's, or None."""
         embeddings = load_class_embeddings(embeddings)
+        seen_ids = class_ids(seen_ids, 'seen_ids')
+        unseen_ids = class_ids(unseen_ids, 'unseen_ids')
         if embeddings.shape != (self.num_classes, self.embed_dim):
             return (f'embeddings of shape {tuple(embeddings.shape)} vs head '
                     f'({self.num_classes}, {self.embed_dim})')
-        if tuple(map(int, seen_ids)) != self.seen_ids:
-            return (f'seen classes {tuple(seen_ids)} vs head '
-                    f'{self.seen_ids}')
-        if tuple(map(int, unseen_ids)) != self.unseen_ids:
-            return (f'unseen classes {tuple(unseen_ids)} vs head '
-                    f'{self.unseen_ids}')
+        if seen_ids != self.seen_ids:
+            return f'seen classes {seen_ids} vs head {self.seen_ids}'
+        if unseen_ids != self.unseen_ids:
+            return f'unseen classes {unseen_ids} vs head {self.unseen_ids}'
         active = (self.seen_mask | self.unseen_mask).cpu().numpy()
         mine = self.class_embeddings.detach().cpu().numpy()[active]
         if not np.allclose(mine, embeddings[active], atol=1e-5):

@@ -249,3 +249,148 @@ def test_prototypes_of_another_shape_are_rejected():
         head.set_prototypes(np.ones((NUM_CLASSES + 2, PROTO_DIM)))
     with pytest.raises(RuntimeError, match="no visual"):
         build().set_prototypes(np.ones((NUM_CLASSES, EMB)))
+
+
+# ---------------------------------------------------------------------------
+# The default cosine path against an independent formula, soft labels, ids
+# ---------------------------------------------------------------------------
+def reference_logits(head, x, emb, temperature):
+    """logits = <normalize(W x + b), normalize(a_c)> / T for the protocol's
+    classes, 0 for the classes outside it (their rule is a zero row), in
+    float64 numpy from the head's projection and the given embeddings."""
+    w = head.projection.weight.detach().numpy().astype(np.float64)
+    b = head.projection.bias.detach().numpy().astype(np.float64)
+    z = x.numpy().astype(np.float64) @ w.T + b
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    protocol = sorted(SEEN + UNSEEN)
+    a = emb[protocol].astype(np.float64)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    logits = np.zeros((x.shape[0], NUM_CLASSES))
+    logits[:, protocol] = z @ a.T / temperature
+    return logits
+
+
+@pytest.mark.parametrize('temperature', [None, 0.05])
+def test_default_cosine_logits_match_an_independent_formula(temperature):
+    kwargs = {} if temperature is None else dict(temperature=temperature)
+    head = build(**kwargs)  # default: normalize=True, temperature=0.1
+    assert head.normalize
+    temperature = temperature or 0.1
+    assert head.temperature == temperature
+    torch.manual_seed(0)
+    torch.nn.init.normal_(head.projection.weight)
+    torch.nn.init.normal_(head.projection.bias)
+    head.eval()
+    x = torch.randn(5, IN_CH)
+    ref = reference_logits(head, x, embeddings(), temperature)
+    logits = head((x, ))
+    np.testing.assert_allclose(logits.detach().numpy(), ref, rtol=1e-5,
+                               atol=1e-5)
+    # cosine / T: bounded by 1/T, and the outside class has logit exactly 0
+    assert np.abs(ref).max() <= 1 / temperature + 1e-9
+    assert torch.all(logits[:, 5] == 0)
+    # the same logits through the class_embeddings buffer
+    np.testing.assert_allclose(
+        ref, reference_logits(head, x, head.class_embeddings.numpy(),
+                              temperature), rtol=1e-6, atol=1e-6)
+    # predict: softmax over the protocol's classes of these logits, 0 else
+    protocol = sorted(SEEN + UNSEEN)
+    expected = np.zeros_like(ref)
+    e = np.exp(ref[:, protocol] - ref[:, protocol].max(1, keepdims=True))
+    expected[:, protocol] = e / e.sum(1, keepdims=True)
+    scores = torch.stack([o.pred_score for o in head.predict((x, ))])
+    np.testing.assert_allclose(scores.detach().numpy(), expected, rtol=1e-5,
+                               atol=1e-6)
+
+
+def batch_augmented(augment, labels, seed=0):
+    """Samples as mmpretrain's ClsDataPreprocessor leaves them after a
+    batch augment: gt_label kept, gt_score soft over all classes."""
+    from mmpretrain.models.utils import ClsDataPreprocessor
+    pre = ClsDataPreprocessor(
+        num_classes=NUM_CLASSES,
+        batch_augments=dict(augments=dict(type=augment, alpha=1.0)))
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    data = dict(inputs=[torch.rand(3, 8, 8) * 255 for _ in labels],
+                data_samples=samples(labels))
+    return pre(data, training=True)['data_samples']
+
+
+@pytest.mark.parametrize('augment', ['Mixup', 'CutMix'])
+@pytest.mark.parametrize('use_soft', [False, True])
+def test_batch_augment_soft_labels_loss_is_soft_ce_over_seen(augment,
+                                                             use_soft):
+    labels = [0, 1, 3, 3, 0, 1, 3, 0]
+    data_samples = batch_augmented(augment, labels)
+    target = torch.stack([s.gt_score for s in data_samples]).double()
+    assert target.shape == (len(labels), NUM_CLASSES)
+    assert (target.max(1).values < 1 - 1e-3).any()  # some labels are soft
+    assert target[:, list(UNSEEN) + [5]].sum() == 0
+    torch.testing.assert_close(target.sum(1),
+                               torch.ones(len(labels), dtype=torch.double))
+
+    loss_cfg = dict(type='CrossEntropyLoss', loss_weight=1.0,
+                    use_soft=use_soft)
+    head = build(loss=loss_cfg)
+    torch.manual_seed(1)
+    torch.nn.init.normal_(head.projection.weight)
+    x = torch.randn(len(labels), IN_CH)
+    loss = head.loss((x, ), data_samples)['loss']
+
+    # soft cross-entropy over the seen columns (the classes it trains on)
+    logits = torch.from_numpy(reference_logits(head, x, embeddings(), 0.1))
+    log_p = torch.log_softmax(logits[:, list(SEEN)], dim=1)
+    ref = -(target[:, list(SEEN)] * log_p).sum(1).mean()
+    torch.testing.assert_close(loss.double(), ref, rtol=1e-5, atol=1e-6)
+    # the soft target is used, not the gt_label the samples still carry
+    hard = torch.nn.functional.cross_entropy(
+        logits[:, list(SEEN)],
+        torch.tensor([list(SEEN).index(c) for c in labels]))
+    assert abs(float(hard) - float(ref)) > 1e-3
+
+
+def test_soft_labels_on_an_unseen_class_are_an_error():
+    head = build()
+    score = torch.zeros(NUM_CLASSES)
+    score[0], score[2] = 0.7, 0.3  # class 2 is unseen
+    sample = DataSample().set_gt_label(0).set_gt_score(score)
+    with pytest.raises(ValueError, match='not seen classes'):
+        head.loss((torch.rand(1, IN_CH), ), [sample])
+
+
+@pytest.mark.parametrize('kind', ['numpy', 'torch', 'numpy-ints'])
+def test_class_ids_as_arrays(kind):
+    def ids(values):
+        if kind == 'numpy':
+            return np.array(values, dtype=np.int64)
+        if kind == 'torch':
+            return torch.tensor(values, dtype=torch.long)
+        return [np.int32(v) for v in values]
+
+    head = build(seen_ids=ids(SEEN), unseen_ids=ids(UNSEEN))
+    assert head.seen_ids == SEEN and head.unseen_ids == UNSEEN
+    # a one-element array [0] is falsy: it must not count as "no class"
+    head = build(seen_ids=ids([1, 3]), unseen_ids=ids([0]))
+    assert head.seen_ids == (1, 3) and head.unseen_ids == (0, )
+    head.set_class_rules(embeddings(), ids([0, 1]), ids([2]))
+    assert head.seen_ids == (0, 1) and head.unseen_ids == (2, )
+    assert head.rules_mismatch(embeddings(), ids([0, 1]), ids([2])) is None
+    assert 'unseen' in head.rules_mismatch(embeddings(), ids([0, 1]),
+                                           ids([2, 4]))
+    with pytest.raises(ValueError, match='both seen and unseen'):
+        build(seen_ids=ids([0, 1]), unseen_ids=ids([1, 2]))
+    with pytest.raises(ValueError, match='no seen class'):
+        head.set_class_rules(embeddings(), ids([]), ids([2]))
+
+
+def test_class_ids_that_are_not_indices_are_rejected():
+    head = build()
+    mask = np.zeros(NUM_CLASSES, dtype=bool)
+    mask[[0, 1]] = True
+    with pytest.raises(ValueError, match='boolean mask'):
+        head.set_class_rules(embeddings(), mask, ())
+    with pytest.raises(ValueError, match='whole numbers'):
+        head.set_class_rules(embeddings(), np.array([0.5, 1.0]), ())
+    with pytest.raises(ValueError, match='1-D'):
+        head.set_class_rules(embeddings(), np.array([[0, 1]]), ())
