@@ -1,7 +1,8 @@
 """The benchmark script keeps working (tiny sizes; no timing assertions)."""
 import json
+import os.path as osp
 
-from tests.conftest import run_tool
+from tests.conftest import CUB_REAL, run_tool
 
 
 def test_benchmark_tiny_mode(tmp_path, shapes_root):
@@ -22,12 +23,43 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
     rows = {r['rules']: r for r in report['accuracy']}
     assert set(rows) == {'semantic', 'visual', 'fusion', 'reference',
                          'linear'}
-    assert rows['linear']['U'] == 0.0  # a linear head never predicts unseen
-    pipeline = report['pipeline']
-    # 150 seen classes x 1 image, every one a trainval image of both
-    assert pipeline['images'] == 150
-    assert pipeline['cub_img_s'] > 0 and pipeline['zsl_img_s'] > 0
+    # The linear row is mmpretrain's LinearClsHead, evaluated uncalibrated
+    # (GZSLMetric(gamma=0.0)): its S/U/H are the gamma = 0 numbers by
+    # construction. Its U is usually 0 (cross-entropy on seen labels pushes
+    # every unseen logit down), but nothing guarantees it, so it is not
+    # asserted.
+    linear = rows['linear']
+    assert linear['gamma'] == 0.0
+    for key in ('S', 'U', 'H'):
+        assert linear[key] == linear[f'{key}_uncal']
+    extraction = report['extraction']
     text = (out / 'benchmark.md').read_text()
-    assert "## Data pipeline: CUBZSL vs mmpretrain's CUB" in text
+    assert '## Feature extraction and the feature cache' in text
+    if osp.isdir(osp.join(CUB_REAL, 'CUB_200_2011', 'images')):
+        assert not extraction.get('skipped'), extraction.get('reason')
+        # tiny: the first 8 images of trainval and of test of CUB 001-050
+        assert extraction['images'] == 16
+        assert extraction['trainval_images'] == 8
+        assert extraction['feature_dim'] == 1280
+        for key in ('e2e_s', 'e2e_img_s', 'mmzsl_img_s', 'bare_img_s',
+                    'loop_ratio', 'e2e_ratio', 'cached_epoch_s',
+                    'image_epoch_s', 'epoch_speedup', 'schedule_speedup'):
+            assert extraction[key] > 0, key
+        assert 'mmzsl extraction loop' in text
+    else:  # a user's clone: no real photos, the part says why
+        assert extraction['skipped'] is True
+        assert 'cub_real' in extraction['reason']
+        assert 'Skipped:' in text
     assert '## GZSLMetric vs a 200-gamma loop' in text
     assert 'benchmark.md' in proc.stdout
+
+
+def test_benchmark_extraction_skipped_without_shared_data(tmp_path):
+    out = tmp_path / 'bench'
+    run_tool('analysis_tools/benchmark.py', '--tiny', '--only', 'extraction',
+             '--out', out, env=dict(MMZSL_SHARED_DATA=str(tmp_path / 'none')))
+    extraction = json.loads(
+        (out / 'benchmark.json').read_text())['extraction']
+    assert extraction['skipped'] is True
+    assert str(tmp_path / 'none' / 'cub_real') in extraction['reason']
+    assert 'Skipped:' in (out / 'benchmark.md').read_text()
