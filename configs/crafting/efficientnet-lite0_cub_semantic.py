@@ -11,9 +11,12 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
+# temperature 0.05: the choice of the cached-features sweep (the same
+# network, frozen), docs/val_sweeps.md; frozen_stages: the fine-tuning
+# sweep there
 model = dict(
     backbone=dict(frozen_stages=5),
-    head=dict(num_classes=200, embed_dim=312))
+    head=dict(num_classes=200, embed_dim=312, temperature=0.05))
 # 2 loader workers for a 2-core machine; raise on bigger ones
 train_dataloader = dict(num_workers=2, persistent_workers=False)
 val_dataloader = dict(num_workers=2, persistent_workers=False)
