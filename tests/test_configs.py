@@ -9,7 +9,7 @@ from mmpretrain.registry import DATASETS, MODELS
 
 import mmzsl  # noqa: F401
 from mmzsl.apis import pretrained_sources
-from tests.conftest import REPO
+from tests.conftest import CUB_REAL, REPO
 from tests.test_datasets.xlsa17_fixtures import make_xlsa17
 
 CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs', 'crafting', '*.py')))
@@ -18,6 +18,7 @@ BENCHMARKS = ('cub', 'awa2', 'sun', 'flo')
 RULES = ('semantic', 'visual', 'fusion')
 # Split folders available here (real att_splits.mat + a stand-in res101.mat)
 SPLIT_FOLDERS = ('AWA2', 'SUN', 'FLO')
+CUB_SPLIT = osp.join(CUB_REAL, 'xlsa17', 'data', 'CUB')
 
 
 @pytest.fixture(scope='module')
@@ -67,11 +68,17 @@ def test_config_builds(path, tmp_path, split_folders):
             assert lazy.split == ds_cfg['split']
             benchmark = getattr(lazy, 'BENCHMARK', None)
             assert benchmark and benchmark.lower() in name
-            assert lazy.NUM_CLASSES == head.num_classes
+            if ds_cfg.get('class_subset') == '001-050':
+                assert head.num_classes == 50 and '50' in name
+            else:
+                assert lazy.NUM_CLASSES == head.num_classes
             assert lazy.PUBLISHED[5] == head.embed_dim
-            if benchmark not in split_folders:
+            if benchmark == 'CUB' and osp.isdir(CUB_SPLIT):
+                ds_cfg.update(split_root=CUB_SPLIT)  # the real CUB split
+            elif benchmark not in split_folders:
                 continue
-            ds_cfg.update(split_root=split_folders[benchmark])
+            else:
+                ds_cfg.update(split_root=split_folders[benchmark])
         ds_cfg.update(data_root=str(tmp_path), lazy_init=True)
         dataset = DATASETS.build(ds_cfg)
         assert len(dataset.metainfo['classes']) == head.num_classes
@@ -89,3 +96,21 @@ def test_config_builds(path, tmp_path, split_folders):
     if name.split('_')[0] in BACKBONES:
         # ImageNet-pretrained: exactly one source of weights, never none
         assert len(list(pretrained_sources(cfg.model))) == 1
+
+
+def test_lite0_visual_hooks_are_the_default_runtime_s():
+    # the features-lite0 visual configs restate the runtime's hook list to
+    # set the prototype regression: the list must not drift from it
+    from mmengine.config import Config
+    runtime = Config.fromfile(osp.join(REPO, 'configs', '_base_',
+                                       'default_runtime.py')).custom_hooks
+    for name in ('features-lite0_cub50_fusion.py',
+                 'efficientnet-lite0_cub50_fusion.py'):
+        visual = Config.fromfile(osp.join(REPO, 'configs', 'crafting',
+                                          name)).custom_hooks
+        assert [h['type'] for h in visual] == [h['type'] for h in runtime]
+        for mine, base in zip(visual, runtime):
+            if mine['type'] != 'VisualPrototypeHook':
+                assert mine == base
+            else:
+                assert (mine['ridge'], mine['center']) == (0.01, True)

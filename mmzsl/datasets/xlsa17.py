@@ -236,6 +236,12 @@ class XLSA17Base(BaseDataset):
     def _res_file(self) -> str:
         return osp.join(self.split_root, 'res101.mat')
 
+    @property
+    def _rows_file(self) -> str:
+        """The res101.mat-like file that lists the rows (labels and image
+        files); image_files.txt stands in for it when it is absent."""
+        return self._res_file
+
     def _about(self, what: str) -> str:
         folder = f'xlsa17/data/{self.BENCHMARK}' if self.BENCHMARK else \
             'the dataset folder of xlsa17'
@@ -284,7 +290,7 @@ class XLSA17Base(BaseDataset):
                 f'at another dataset. ' + about)
         if labels.size and labels.max() > num_classes:
             raise ValueError(
-                f'labels in {self._res_file} go up to {labels.max()}, but '
+                f'labels in {self._rows_file} go up to {labels.max()}, but '
                 f'{self._att_file} has {num_classes} classes. Both files must '
                 'come from the same xlsa17 folder. ' + about)
         labels = labels - 1
@@ -405,41 +411,41 @@ class XLSA17Base(BaseDataset):
 
     def _uses_image_list(self) -> bool:
         """Whether the rows come from ``image_files.txt`` (no res101.mat)."""
-        return not osp.isfile(self._res_file) and osp.isfile(self._list_file)
+        return not osp.isfile(self._rows_file) and osp.isfile(self._list_file)
 
     def _image_files(self) -> List[str]:
         """The image path of every row, from res101.mat or image_files.txt."""
         if self._uses_image_list():
             return read_lines(self._list_file)
         about = self._about('image list, labels and features')
-        res = read_mat(self._res_file, ['image_files'], about=about)
+        res = read_mat(self._rows_file, ['image_files'], about=about)
         if 'image_files' not in res:
-            raise ValueError(f'{self._res_file} has no \'image_files\': it '
+            raise ValueError(f'{self._rows_file} has no \'image_files\': it '
                              'is not an xlsa17 res101.mat, or it is '
                              'truncated. ' + about)
         files = res['image_files']
         if not isinstance(files, list):  # decode the cell array once
             files = cell_strings(files)
-            replace_cached(self._res_file, 'image_files', files)
+            replace_cached(self._rows_file, 'image_files', files)
         return files
 
     def _labels(self) -> np.ndarray:
         if self._uses_image_list():
             return self._labels_from_folders()
         about = self._about('image list, labels and features')
-        if not osp.isfile(self._res_file):
+        if not osp.isfile(self._rows_file):
             raise FileNotFoundError(
-                f'{type(self).__name__}: neither {self._res_file} nor '
+                f'{type(self).__name__}: neither {self._rows_file} nor '
                 f'{self._list_file} exists; one of them gives the images '
                 'and labels of the *_loc rows. ' + about)
-        res = read_mat(self._res_file, ['labels'], about=about)
+        res = read_mat(self._rows_file, ['labels'], about=about)
         if 'labels' not in res:
-            raise ValueError(f'{self._res_file} has no \'labels\': it is not'
+            raise ValueError(f'{self._rows_file} has no \'labels\': it is not'
                              ' an xlsa17 res101.mat, or it is truncated. ' +
                              about)
         labels = np.asarray(res['labels']).astype(np.int64).ravel()
         if labels.size and labels.min() < 1:
-            raise ValueError(f'labels in {self._res_file} must be 1-based '
+            raise ValueError(f'labels in {self._rows_file} must be 1-based '
                              f'class indices, found {labels.min()}. ' + about)
         return labels
 
@@ -673,7 +679,7 @@ class XLSA17ImageDataset(XLSA17Base):
         name = type(self).__name__
         files = self._image_files()
         source = self._list_file if self._uses_image_list() else \
-            self._res_file
+            self._rows_file
         if len(files) != len(labels):
             raise ValueError(
                 f'{source}: {len(files)} image files but '
@@ -723,7 +729,7 @@ class XLSA17ImageDataset(XLSA17Base):
                 continue
             if not folder_matches_class(path, classes[label]):
                 raise ValueError(
-                    f'{self._res_file} row {row + 1}: image {path} is in a '
+                    f'{self._rows_file} row {row + 1}: image {path} is in a '
                     f'folder that is not named after its label '
                     f'{classes[label]!r} of {self._att_file}. res101.mat and '
                     'att_splits.mat must come from the same xlsa17 folder '
@@ -804,6 +810,14 @@ class XLSA17FeatureDataset(XLSA17Base):
             from .feature_cache import feature_cache_file
             self._cache_file = feature_cache_file(self, **self.feature_file)
         return self._cache_file
+
+    @property
+    def _rows_file(self) -> str:
+        # a cache to extract has the rows of the split folder's list: the
+        # metainfo and labels need no extraction
+        if isinstance(self.feature_file, dict):
+            return osp.join(self.split_root, 'res101.mat')
+        return self._res_file
 
     def _samples(self, rows: np.ndarray, labels: np.ndarray) -> List[dict]:
         about = self._about('image list, labels and features')

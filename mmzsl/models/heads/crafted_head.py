@@ -142,6 +142,11 @@ class CraftedClsHead(ClsHead):
         normalize (bool): L2-normalise the projected features and the rules
             (cosine logits). Defaults to True.
         temperature (float): logits are divided by it. Defaults to 0.1.
+        visual_init (str): initial visual projection: ``'random'`` (the
+            ``init_cfg``), or ``'identity'``, so that training starts from
+            the pretrained features themselves, i.e. from a nearest-prototype
+            classifier (needs ``prototype_dim == in_channels``). Defaults to
+            ``'random'``.
         class_transductive (bool): put the unseen rules in the training
             softmax, as the author's reference code does. This uses unseen
             class embeddings during training (never unseen images); results
@@ -177,6 +182,7 @@ class CraftedClsHead(ClsHead):
                  normalize: bool = True,
                  temperature: float = 0.1,
                  class_transductive: bool = False,
+                 visual_init: str = 'random',
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
                  init_cfg: Optional[dict] = dict(
                      type='Normal', layer='Linear', std=0.01),
@@ -196,6 +202,17 @@ class CraftedClsHead(ClsHead):
         self.rules_type = rules
         self.branches = _BRANCHES[rules]
         self.prototype_dim = prototype_dim or in_channels
+        if visual_init not in ('random', 'identity'):
+            raise ValueError(f"visual_init={visual_init!r}; use 'random' or "
+                             "'identity'.")
+        if visual_init == 'identity' and (
+                'visual' not in self.branches
+                or self.prototype_dim != in_channels):
+            raise ValueError(
+                "visual_init='identity' needs visual rules with "
+                f'prototype_dim == in_channels ({in_channels}), got '
+                f'rules={rules!r}, prototype_dim={self.prototype_dim}.')
+        self.visual_init = visual_init
         self.num_classes = num_classes
         self.in_channels = in_channels
         self.embed_dim = embed_dim
@@ -237,6 +254,14 @@ class CraftedClsHead(ClsHead):
             self.set_class_rules(
                 load_class_embeddings(class_embeddings), seen_ids,
                 unseen_ids)
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        if self.visual_init == 'identity':
+            with torch.no_grad():
+                self.visual_projection.weight.copy_(
+                    torch.eye(self.prototype_dim, self.in_channels))
+                self.visual_projection.bias.zero_()
 
     # ------------------------------------------------------------------
     # Rules, protocol and calibration

@@ -394,3 +394,27 @@ def test_class_ids_that_are_not_indices_are_rejected():
         head.set_class_rules(embeddings(), np.array([0.5, 1.0]), ())
     with pytest.raises(ValueError, match='1-D'):
         head.set_class_rules(embeddings(), np.array([[0, 1]]), ())
+
+
+def test_visual_identity_init_starts_from_nearest_prototype():
+    head = MODELS.build(dict(type='CraftedClsHead', num_classes=5,
+                             in_channels=6, embed_dim=3, rules='visual',
+                             visual_init='identity', temperature=0.5))
+    head.init_weights()
+    head.set_class_rules(np.eye(5, 3), [0, 1, 2], [3, 4])
+    protos = torch.randn(5, 6)
+    head.set_prototypes(protos)
+    feats = torch.randn(4, 6)
+    # cosine between the raw features and the prototypes, / T
+    expected = torch.nn.functional.normalize(feats, dim=1) @ \
+        torch.nn.functional.normalize(protos, dim=1).T / 0.5
+    head.eval()
+    logits = head.branch_logits((feats, ))['visual']
+    torch.testing.assert_close(logits, expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match='prototype_dim == in_channels'):
+        MODELS.build(dict(type='CraftedClsHead', num_classes=5,
+                          in_channels=6, embed_dim=3, rules='visual',
+                          prototype_dim=4, visual_init='identity'))
+    with pytest.raises(ValueError, match="'random' or 'identity'"):
+        MODELS.build(dict(type='CraftedClsHead', num_classes=5,
+                          in_channels=6, embed_dim=3, visual_init='eye'))
