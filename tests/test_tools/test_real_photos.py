@@ -83,7 +83,7 @@ def test_val_sweep_writes_the_table_and_resumes(lite0_cache, tmp_path):
     rows = [line for line in table.splitlines()
             if line.startswith('| 0.')]
     assert len(rows) == 2
-    h = [float(r.split('|')[9]) for r in rows]  # the H column
+    h = [float(r.split('|')[9]) for r in rows]  # the H column (mean)
     assert h == sorted(h, reverse=True)  # best first
     assert 'val_sweep.py' in table  # the command that reproduces it
     # the runs were val-protocol only: no test-protocol folder

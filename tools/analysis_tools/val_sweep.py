@@ -102,13 +102,15 @@ def fmt(value) -> str:
 
 
 def markdown(rows: List[dict], keys: Sequence[str], title: str) -> str:
-    head = list(keys) + ['folds'] + list(COLUMNS) + ['wall s']
+    head = list(keys) + ['folds'] + list(COLUMNS) + ['H per fold',
+                                                     'wall s']
     lines = [title, '', '| ' + ' | '.join(head) + ' |',
              '|' + '---|' * len(head)]
     for row in rows:
         cells = [str(row['point'][k]) for k in keys]
         cells.append(','.join(str(f or 'cfg') for f in row['folds']))
         cells += [fmt(row['metrics'].get(c)) for c in COLUMNS]
+        cells.append(' / '.join(fmt(h) for h in row['h_per_fold']))
         cells.append(f'{row["wall"]:.0f}')
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
@@ -189,6 +191,7 @@ def main():
                 if all(r['metrics'].get(c) is not None for r in mine)
                 else None for c in COLUMNS}
         rows.append(dict(point=point, folds=[r['fold'] for r in mine],
+                         h_per_fold=[r['metrics'].get('H') for r in mine],
                          metrics=mean, wall=sum(r['wall'] for r in mine)))
     rows.sort(key=lambda r: -(r['metrics'].get(args.select) or -1e9))
     title = (f'Val-protocol sweep of `{args.config}` (mean over folds '
