@@ -8,3 +8,6 @@ train_dataloader = dict(dataset=xlsa17)
 val_dataloader = dict(dataset=xlsa17)
 test_dataloader = dict(dataset=xlsa17)
 model = dict(head=dict(num_classes=50))
+load_from_per_protocol = dict(
+    val='work_dirs/features-lite0_cub50_fusion/val_protocol/epoch_30.pth',
+    test='work_dirs/features-lite0_cub50_fusion/test_protocol/epoch_30.pth')

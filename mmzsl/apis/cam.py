@@ -148,10 +148,14 @@ class CraftedCAM:
         data = model.data_preprocessor(
             pseudo_collate([inferencer._prepare(image)]), False)
         scorer = CraftedScores(model, rules)
+        # a gradient w.r.t. the input makes every activation take part in
+        # the backward pass, so that layers of frozen stages (no parameter
+        # with requires_grad) get gradients too
+        inputs = data['inputs'].detach().requires_grad_(True)
         with self.cam_class(model=scorer,
                             target_layers=self.target_layers) as cam:
             grayscale = cam(
-                input_tensor=data['inputs'],
+                input_tensor=inputs,
                 targets=[ClassifierOutputTarget(index)])[0]
         shown = data['inputs'][0].detach().cpu()
         pre = model.data_preprocessor

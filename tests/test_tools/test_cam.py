@@ -68,3 +68,20 @@ def test_pointing_game_tool(tiny_fusion_checkpoint, shapes_root, tmp_path):
     assert scores['images'] == 6
     for key in ('cam', 'centre', 'random'):
         assert 0 <= scores[key] <= 100
+
+
+def test_cam_at_a_layer_of_a_frozen_stage(tiny_fusion_checkpoint,
+                                          unseen_image):
+    # a fine-tuning config freezes early stages: no parameter there needs a
+    # gradient, yet a CAM of their output must still get one
+    path, unseen_class = unseen_image
+    cfg = Config.fromfile(TINY_FUSION_CONFIG)
+    cfg.model.backbone.frozen_stages = 2
+    inferencer = ZeroShotInferencer(cfg, tiny_fusion_checkpoint)
+    assert not any(p.requires_grad for p in
+                   inferencer.model.backbone.layer1.parameters())
+    cam = CraftedCAM(inferencer, 'gradcam',
+                     target_layers=['backbone.layer1'])
+    result = cam(path, target=unseen_class)
+    assert result['cam'].shape == (16, 16)
+    assert result['cam'].max() > 0
