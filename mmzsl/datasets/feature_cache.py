@@ -40,7 +40,9 @@ from torch.utils.data import ConcatDataset, DataLoader
 from mmpretrain.registry import DATASETS, MODELS
 from mmzsl.utils.fileio import atomic_open
 
-__all__ = ['FeatureExtractor', 'feature_cache_file', 'cache_key']
+__all__ = [
+    'FeatureExtractor', 'feature_cache_file', 'cache_key', 'extract_table'
+]
 
 #: The splits whose images cover every image of a benchmark (or subset).
 _COVER_SPLITS = ('trainval', 'test')
@@ -226,18 +228,28 @@ def _cache_file(feature_dataset, images, extractor, pipeline, cache_dir,
     return path
 
 
-def _extract(net: FeatureExtractor, datasets: Sequence, path: str, key: str,
-             batch_size: int, num_workers: int) -> None:
-    import scipy.io
+def extract_table(net: FeatureExtractor,
+                  datasets: Sequence,
+                  batch_size: int,
+                  num_workers: int,
+                  progress_file=None) -> np.ndarray:
+    """Features of every image of ``datasets`` as the cache stores them.
 
+    Args:
+        net (FeatureExtractor): the network.
+        datasets (Sequence): image datasets of one benchmark (their samples
+            carry ``res101_row``).
+        batch_size (int): images per forward pass.
+        num_workers (int): data loader workers.
+        progress_file (file, optional): where the progress bar goes.
+            Defaults to stdout.
+
+    Returns:
+        np.ndarray: ``D x N`` float32 over the N rows of the benchmark's
+        image list; columns of images not in ``datasets`` are NaN.
+    """
     files = datasets[0]._image_files()
-    labels = datasets[0]._ensure_split()['all_labels'] + 1
     rows = np.concatenate([ds.split_rows for ds in datasets])
-    total = len(rows)
-    print_log(
-        f'extracting features of {total} images with '
-        f'{type(net.backbone).__name__} into {path} (once; later runs read '
-        'the cache)', logger='current')
     loader = DataLoader(
         ConcatDataset(datasets),
         batch_size=batch_size,
@@ -245,15 +257,31 @@ def _extract(net: FeatureExtractor, datasets: Sequence, path: str, key: str,
         shuffle=False,
         collate_fn=pseudo_collate)
     chunks = []
-    bar = ProgressBar(total)
+    bar = ProgressBar(len(rows), **(
+        {} if progress_file is None else {'file': progress_file}))
     for data in loader:
         inputs = net.data_preprocessor(data, False)['inputs']
         chunks.append(net(inputs).float().numpy())
         bar.update(len(chunks[-1]))
-    print(flush=True)
     feats = np.concatenate(chunks)
     table = np.full((feats.shape[1], len(files)), np.nan, dtype=np.float32)
     table[:, rows] = feats.T
+    return table
+
+
+def _extract(net: FeatureExtractor, datasets: Sequence, path: str, key: str,
+             batch_size: int, num_workers: int) -> None:
+    import scipy.io
+
+    files = datasets[0]._image_files()
+    labels = datasets[0]._ensure_split()['all_labels'] + 1
+    total = sum(len(ds) for ds in datasets)
+    print_log(
+        f'extracting features of {total} images with '
+        f'{type(net.backbone).__name__} into {path} (once; later runs read '
+        'the cache)', logger='current')
+    table = extract_table(net, datasets, batch_size, num_workers)
+    print(flush=True)
     cells = np.empty((len(files), 1), dtype=object)
     cells[:, 0] = files
     with atomic_open(path, 'wb') as f:
@@ -265,5 +293,5 @@ def _extract(net: FeatureExtractor, datasets: Sequence, path: str, key: str,
                 image_files=cells,
                 cache_key=key),
             do_compression=True)
-    print_log(f'feature cache written: {path} ({feats.shape[1]}-d)',
+    print_log(f'feature cache written: {path} ({table.shape[0]}-d)',
               logger='current')

@@ -416,31 +416,13 @@ def scaled_pipeline(pipeline, size):
 
 def mmzsl_extraction_loop(net, datasets, batch_size: int,
                           num_workers: int) -> np.ndarray:
-    """``feature_cache._extract`` without writing the file: the same
-    DataLoader, data preprocessor, FeatureExtractor forward, progress bar
-    (into a buffer) and feature table."""
+    """``feature_cache._extract`` without writing the file: its
+    :func:`~mmzsl.datasets.feature_cache.extract_table` (DataLoader, data
+    preprocessor, FeatureExtractor forward, progress bar into a buffer)."""
     import io
-    from mmengine.dataset import pseudo_collate
-    from mmengine.utils import ProgressBar
-    from torch.utils.data import ConcatDataset, DataLoader
-    files = datasets[0]._image_files()
-    rows = np.concatenate([ds.split_rows for ds in datasets])
-    loader = DataLoader(
-        ConcatDataset(datasets),
-        batch_size=batch_size,
-        num_workers=num_workers,
-        shuffle=False,
-        collate_fn=pseudo_collate)
-    chunks = []
-    bar = ProgressBar(len(rows), file=io.StringIO())
-    for data in loader:
-        inputs = net.data_preprocessor(data, False)['inputs']
-        chunks.append(net(inputs).float().numpy())
-        bar.update(len(chunks[-1]))
-    feats = np.concatenate(chunks)
-    table = np.full((feats.shape[1], len(files)), np.nan, dtype=np.float32)
-    table[:, rows] = feats.T
-    return table
+    from mmzsl.datasets.feature_cache import extract_table
+    return extract_table(net, datasets, batch_size, num_workers,
+                         progress_file=io.StringIO())
 
 
 def premade_batches(net, datasets, batch_size: int, limit: int = 8) -> list:
