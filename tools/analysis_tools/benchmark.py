@@ -46,7 +46,7 @@ import numpy as np
 import torch
 
 import mmzsl  # noqa: F401
-from mmzsl.utils import write_json_atomic
+from mmzsl.utils import atomic_open, write_json_atomic
 
 SIZES = {
     # backbones, batch, image size, warm-up, measured steps
@@ -799,10 +799,8 @@ def main():
     report['total_s'] = time.perf_counter() - start
     write_json_atomic(report, osp.join(args.out, 'benchmark.json'))
     text = markdown(report)
-    tmp = osp.join(args.out, f'.benchmark.md.{os.getpid()}')
-    with open(tmp, 'w') as f:
+    with atomic_open(osp.join(args.out, 'benchmark.md'), 'w') as f:
         f.write(text)
-    os.replace(tmp, osp.join(args.out, 'benchmark.md'))
     print(text)
     print(f'total {report["total_s"]:.0f} s; written to '
           f'{osp.join(args.out, "benchmark.md")} and benchmark.json')

@@ -32,7 +32,6 @@ By default only the images of the split's unseen classes
 uses every image of the split.
 """
 import argparse
-import json
 import os
 import os.path as osp
 from typing import Dict, NamedTuple, Optional, Sequence, Tuple
@@ -44,6 +43,7 @@ from mmpretrain.registry import DATASETS, TRANSFORMS
 
 import mmzsl  # noqa: F401
 from mmzsl.apis import ZeroShotInferencer
+from mmzsl.utils import write_json_atomic
 from mmzsl.apis.cam import CAM_METHODS, CraftedCAM, cam_peaks
 
 SPLITS = ('test_unseen', 'test', 'test_seen', 'trainval', 'train', 'val')
@@ -361,8 +361,6 @@ def main():
     print(f'| {scores["cam"]:11.1f} | {scores["centre"]:12.1f} | '
           f'{scores["random"]:12.1f} |')
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        tmp = f'{args.out}.tmp{os.getpid()}'
         record = dict(
             scores, images=count, available_images=available,
             split=args.split, all_classes=args.all_classes,
@@ -374,9 +372,7 @@ def main():
             config=args.config, checkpoint=args.checkpoint)
         if not masks:
             record['box_placement'] = placement
-        with open(tmp, 'w') as f:
-            json.dump(record, f, indent=2)
-        os.replace(tmp, args.out)
+        write_json_atomic(record, args.out)
         print(f'written to {args.out}')
 
 

@@ -8,7 +8,6 @@ The target class defaults to the prediction. Works with pytorch-grad-cam
 1.5.x on CPU or GPU.
 """
 import argparse
-import os
 import os.path as osp
 
 import cv2
@@ -16,6 +15,7 @@ import cv2
 import mmzsl  # noqa: F401
 from mmzsl.apis import ZeroShotInferencer
 from mmzsl.apis.cam import CAM_METHODS, CraftedCAM, overlay
+from mmzsl.utils import atomic_open
 
 
 def parse_args():
@@ -50,10 +50,11 @@ def main():
     rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
     picture = overlay(rgb, cv2.resize(result['cam'], (width, height)))
     out = args.out_file or osp.splitext(args.img)[0] + '_cam.png'
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    tmp = f'{out}.tmp{os.getpid()}.png'
-    cv2.imwrite(tmp, cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
-    os.replace(tmp, out)
+    ok, png = cv2.imencode('.png', cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise RuntimeError(f'could not encode the CAM picture for {out}')
+    with atomic_open(out, 'wb') as f:
+        f.write(png.tobytes())
     pred = result['prediction']
     print(f'prediction: {pred["pred_class"]} ({pred["pred_score"]:.3f}); '
           f'CAM ({args.method}) for {result["target_class"]!r} -> {out}')
