@@ -35,11 +35,11 @@ class CraftedScores(nn.Module):
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         feats = self.model.extract_feat(inputs)
-        logits = self.model.head.branch_logits(feats, self.rules)
+        head = self.model.head
+        logits = head.branch_logits(feats, self.rules)
         if len(logits) == 1:
             return next(iter(logits.values()))
-        probs = torch.stack([torch.softmax(v, 1) for v in logits.values()])
-        return torch.log(probs.mean(0))
+        return torch.log(head.fuse(logits))
 
 
 def default_target_layer(model: nn.Module) -> nn.Module:

@@ -239,9 +239,7 @@ class ZeroShotInferencer:
                 [self._prepare(im) for im in images[start:start + batch_size]])
             data = self.model.data_preprocessor(batch, False)
             feats = self.model.extract_feat(data['inputs'])
-            logits = head.branch_logits(feats, rules)
-            scores = torch.stack([torch.softmax(v, 1)
-                                  for v in logits.values()]).mean(0)
+            scores = head.fuse(head.branch_logits(feats, rules))
             calibrated = scores - gamma * seen.to(scores.dtype)
             labels = calibrated.argmax(1)
             for score, label in zip(scores.cpu().numpy(), labels.tolist()):

@@ -491,10 +491,31 @@ class CraftedClsHead(ClsHead):
             return next(iter(logits.values()))
         return torch.log(self._fuse(logits))
 
+    def fuse(self,
+             logits: Dict[str, torch.Tensor],
+             active: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """The fusion score: the average of the branches' softmaxes.
+
+        Args:
+            logits (dict[str, Tensor]): ``(N, M)`` logits per branch (see
+                :meth:`branch_logits`).
+            active (Tensor, optional): ``(M, )`` bool mask of the classes
+                the softmaxes run over; the others get probability 0.
+                Defaults to None (all ``M`` columns).
+
+        Returns:
+            Tensor: ``(N, M)`` probabilities (one branch: its softmax).
+        """
+        probs = [
+            F.softmax(v if active is None else v.masked_fill(
+                ~active, float('-inf')), dim=1) for v in logits.values()
+        ]
+        return torch.stack(probs).mean(0)
+
     def _fuse(self, logits: Dict[str, torch.Tensor]) -> torch.Tensor:
-        """Average of the branches' softmaxes over the protocol's classes."""
-        return torch.stack([self.predict_scores(v)
-                            for v in logits.values()]).mean(0)
+        """:meth:`fuse` over the protocol's classes (0 elsewhere)."""
+        self._require_rules()
+        return self.fuse(logits, self.seen_mask | self.unseen_mask)
 
     def loss(self, feats: Tuple[torch.Tensor], data_samples: List[DataSample],
              **kwargs) -> dict:
@@ -561,9 +582,8 @@ class CraftedClsHead(ClsHead):
     def predict_scores(self, cls_score: torch.Tensor) -> torch.Tensor:
         """Softmax over the protocol's classes, 0 elsewhere, ``(N, C)``."""
         self._require_rules()
-        active = self.seen_mask | self.unseen_mask
-        masked = cls_score.masked_fill(~active, float('-inf'))
-        return F.softmax(masked, dim=1)
+        return self.fuse(dict(scores=cls_score),
+                         self.seen_mask | self.unseen_mask)
 
     def calibrate(self, scores: torch.Tensor) -> torch.Tensor:
         """Calibrated stacking: ``gamma`` off the seen classes' scores.
