@@ -5,18 +5,23 @@
 The checkpoint must come from the test protocol (trained on ``trainval``); it
 carries the class rules and the calibration gamma chosen on validation
 classes. Prints the table (T1, S, U, H, AUSUC, gamma) and writes
-<work_dir>/zsl_results.json and <work_dir>/zsl_curve.png.
+<work_dir>/zsl_results.json and <work_dir>/zsl_curve.png. As in mmpretrain,
+``--out FILE`` also dumps every prediction (mmpretrain's ``DumpResults``)
+and ``--show-dir DIR`` draws the predictions (``VisualizationHook``).
 """
 import argparse
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
-from mmzsl.apis import (build_runner, merge_launcher, parse_gamma,
-                        prepare_test_config, run_test, setup_distributed,
-                        skip_pretrained_download)
+from mmzsl.apis import (build_runner, merge_launcher, prepare_test_config,
+                        run_test, setup_distributed, skip_pretrained_download)
+from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint, check_gamma,
+                            check_launcher, check_registry_types, load_config,
+                            run_cli)
+from mmzsl.utils import discard_run_on_early_failure
 
 
 def parse_args():
@@ -31,6 +36,14 @@ def parse_args():
         help='override the checkpoint\'s gamma with a calibration.json of a '
         'val-protocol run or a number (never a value tuned on test)')
     parser.add_argument(
+        '--out',
+        help='dump the predictions to this file (.pkl), as mmpretrain\'s '
+        'tools/test.py does')
+    parser.add_argument(
+        '--show-dir',
+        help='draw the predictions on the test images into this folder '
+        '(relative paths are under the run\'s log folder)')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -41,6 +54,7 @@ def parse_args():
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_debug_flag(parser)
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -49,34 +63,46 @@ def parse_args():
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
+    check_checkpoint(args.checkpoint)
+    if args.out and not args.out.endswith(('.pkl', '.pickle')):
+        raise CLIError(f'--out {args.out} is not a .pkl file',
+                       'give a file name ending in .pkl')
+    gamma = check_gamma(args.gamma)
+    check_launcher(args.launcher)
+    cfg = load_config(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    check_registry_types(cfg)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    if not osp.isfile(args.checkpoint):
-        raise SystemExit(f'checkpoint {args.checkpoint!r} does not exist')
     merge_launcher(cfg, args.launcher)
     cfg.load_from = args.checkpoint
     skip_pretrained_download(cfg.model)  # the checkpoint has the weights
     cfg.train_dataloader = cfg.train_cfg = cfg.optim_wrapper = None
     cfg.param_scheduler = cfg.val_dataloader = None
     cfg.val_cfg = cfg.val_evaluator = None
-    if args.gamma is not None:
-        gamma = parse_gamma(args.gamma)
+    if gamma is not None:
         hooks = [h for h in cfg.get('custom_hooks', [])
                  if h.get('type') != 'CalibrationHook']
         hooks.append(dict(type='CalibrationHook', gamma=gamma))
         cfg.custom_hooks = hooks
+    if args.show_dir is not None:
+        cfg.default_hooks.visualization.enable = True
+        cfg.default_hooks.visualization.out_dir = args.show_dir
     prepare_test_config(cfg, cfg.work_dir)
     setup_distributed(args.launcher)
-    runner = build_runner(cfg)
-    run_test(runner, cfg.work_dir,
-             dict(protocol='test', checkpoint=args.checkpoint))
+    with discard_run_on_early_failure(cfg.work_dir):
+        runner = build_runner(cfg)
+        if args.out:
+            from mmengine.evaluator import DumpResults
+            runner.test_evaluator.metrics.append(
+                DumpResults(out_file_path=args.out))
+        run_test(runner, cfg.work_dir,
+                 dict(protocol='test', checkpoint=args.checkpoint))
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

@@ -15,11 +15,13 @@ import os.path as osp
 from copy import deepcopy
 
 import torch
-from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.config import ConfigDict, DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
-from mmzsl.apis import (merge_launcher, parse_gamma, setup_distributed,
-                        train_zsl)
+from mmzsl.apis import merge_launcher, setup_distributed, train_zsl
+from mmzsl.apis.cli import (CLIError, add_debug_flag, check_amp,
+                            check_checkpoint, check_gamma, check_launcher,
+                            check_registry_types, load_config, run_cli)
 
 
 def parse_args():
@@ -75,6 +77,7 @@ def parse_args():
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_debug_flag(parser)
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -115,27 +118,61 @@ def merge_args(cfg, args):
     return cfg
 
 
-def main():
-    args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
-    setup_distributed(args.launcher)
+def check_args(args) -> tuple:
+    """Check the arguments before anything is built; return the protocols
+    to run and gamma."""
     protocols = ('val', 'test') if args.protocol == 'both' else (
         args.protocol, )
-    resume = args.resume
-    if resume not in (None, 'auto') and len(protocols) > 1:
-        raise SystemExit('--resume CHECKPOINT needs --protocol val or '
-                         '--protocol test (the checkpoint belongs to one)')
+    if args.resume not in (None, 'auto'):
+        if len(protocols) > 1:
+            raise CLIError(
+                f'--resume {args.resume} with both protocols',
+                'add --protocol val or --protocol test (the checkpoint '
+                'belongs to one)')
+        check_checkpoint(args.resume, '--resume checkpoint')
     if args.gamma is not None and 'val' in protocols:
-        raise SystemExit('--gamma is for --protocol test; with the val '
-                         'protocol gamma is chosen on the validation classes')
+        raise CLIError(
+            f'--gamma {args.gamma} with the val protocol',
+            'drop --gamma (the val protocol chooses gamma on the validation '
+            'classes) or add --protocol test')
+    gamma = check_gamma(args.gamma)
+    if protocols == ('test', ) and gamma is None:
+        raise CLIError(
+            '--protocol test without --gamma',
+            'add --gamma with the calibration.json of a val-protocol run or '
+            'a number: gamma is never chosen on test')
+    check_amp(args.amp)
+    check_launcher(args.launcher)
+    return protocols, gamma
+
+
+def check_load_from(cfg, protocols) -> None:
+    """The checkpoints the config starts from exist and open."""
+    per_protocol = cfg.get('load_from_per_protocol') or {}
+    for protocol in protocols:
+        if per_protocol.get(protocol):
+            check_checkpoint(per_protocol[protocol],
+                             f'load_from_per_protocol[{protocol!r}]')
+    if cfg.get('load_from') and not per_protocol:
+        check_checkpoint(cfg.load_from, 'load_from')
+
+
+def main():
+    args = parse_args()
+    protocols, gamma = check_args(args)
+    cfg = merge_args(load_config(args.config), args)
+    check_registry_types(cfg)
+    check_load_from(cfg, protocols)
+    setup_distributed(args.launcher)
+    resume = args.resume
     train_zsl(
         cfg,
         protocols=protocols,
-        gamma=parse_gamma(args.gamma),
+        gamma=gamma,
         resume=False if resume is None else
         (True if resume == 'auto' else resume),
         test=not args.no_test)
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

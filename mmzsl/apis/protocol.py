@@ -28,7 +28,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
 
 from mmzsl.engine.hooks import read_gamma
-from mmzsl.utils import write_json_atomic
+from mmzsl.utils import discard_run_on_early_failure, write_json_atomic
 from mmzsl.engine.hooks.utils import innermost_dataset_cfg
 from mmzsl.engine.hooks.calibration_hook import CALIBRATION_FILE
 from .pretrained import fetch_pretrained, skip_pretrained_download
@@ -189,16 +189,6 @@ def protocol_config(cfg: Config,
     return cfg
 
 
-def parse_gamma(value: Optional[str]) -> Union[str, float, None]:
-    """A command-line gamma: a number, or the path of a calibration file."""
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
 def build_runner(cfg: Config) -> Runner:
     """Build a Runner from a config, as mmpretrain's tools do."""
     if 'runner_type' in cfg:
@@ -239,8 +229,9 @@ def train_protocol(cfg: Config, protocol: str,
         stage_cfg.load_from = None
     stage_cfg.experiment_name = _experiment_name(cfg, protocol)
     fetch_pretrained(stage_cfg.model)
-    runner = build_runner(stage_cfg)
-    runner.train()
+    with discard_run_on_early_failure(stage_cfg.work_dir):
+        runner = build_runner(stage_cfg)
+        runner.train()
     if is_main_process():
         record = dict(protocol=protocol, epoch=runner.epoch, iter=runner.iter)
         if protocol == 'val':
