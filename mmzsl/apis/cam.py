@@ -24,8 +24,9 @@ CAM_METHODS = {
 class CraftedScores(nn.Module):
     """``image tensor -> class scores (N, M)`` for pytorch-grad-cam.
 
-    Single-branch heads give logits over the chosen classes; fusion gives
-    the log of the averaged softmaxes.
+    The head's :meth:`~mmzsl.models.CraftedClsHead.fused_logits` over the
+    chosen classes, as its ``forward`` over the protocol's: single-branch
+    heads give their logits, fusion the log of the averaged softmaxes.
     """
 
     def __init__(self, model: nn.Module, rules: Dict[str, torch.Tensor]):
@@ -36,10 +37,7 @@ class CraftedScores(nn.Module):
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         feats = self.model.extract_feat(inputs)
         head = self.model.head
-        logits = head.branch_logits(feats, self.rules)
-        if len(logits) == 1:
-            return next(iter(logits.values()))
-        return torch.log(head.fuse(logits))
+        return head.fused_logits(head.branch_logits(feats, self.rules))
 
 
 def default_target_layer(model: nn.Module) -> nn.Module:

@@ -114,6 +114,9 @@ class CraftedClsHead(ClsHead):
     calibrated; ``pred_label`` is the arg-max after *calibrated stacking*,
     i.e. after subtracting ``gamma`` from the scores of the seen classes;
     the ``gamma`` used is stored in the metainfo key ``zsl_gamma``.
+    ``forward`` (``mode='tensor'``) returns the logits of that prediction
+    for every rule type: ``softmax(forward(feats)) == pred_score``, with
+    ``-inf`` for the classes outside the protocol.
 
     Args:
         num_classes (int): number of classes of the whole label space
@@ -482,14 +485,18 @@ class CraftedClsHead(ClsHead):
         return logits
 
     def forward(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
-        """Class scores ``(N, C)``: the logits of a single branch, or for
-        ``rules='fusion'`` the log of the fused probabilities (``-inf`` for
-        classes outside the protocol). Use :meth:`predict` for predictions.
+        """The logits of the prediction, ``(N, C)`` (``mode='tensor'``).
+
+        One meaning for every rule type: ``softmax(forward(feats))`` is the
+        ``pred_score`` of :meth:`predict` (uncalibrated), and the classes
+        outside the protocol get ``-inf``. With one branch (``'semantic'``
+        or ``'visual'``) these are the branch's logits; with ``'fusion'``
+        the log of the fused probabilities (log-probabilities, which a
+        softmax leaves as they are). See :meth:`fused_logits`.
         """
-        logits = self.branch_logits(feats)
-        if len(logits) == 1:
-            return next(iter(logits.values()))
-        return torch.log(self._fuse(logits))
+        self._require_rules(prototypes=True)
+        return self.fused_logits(self.branch_logits(feats),
+                                 self.seen_mask | self.unseen_mask)
 
     def fuse(self,
              logits: Dict[str, torch.Tensor],
@@ -511,6 +518,31 @@ class CraftedClsHead(ClsHead):
                 ~active, float('-inf')), dim=1) for v in logits.values()
         ]
         return torch.stack(probs).mean(0)
+
+    def fused_logits(self,
+                     logits: Dict[str, torch.Tensor],
+                     active: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Logits whose softmax is :meth:`fuse` ``(logits, active)``.
+
+        One branch: its logits, ``-inf`` outside ``active``; several: the
+        log of the fused probabilities (``-inf`` outside ``active``). This
+        is what :meth:`forward` returns over the protocol's classes, and
+        what Grad-CAM explains (:class:`mmzsl.apis.cam.CraftedScores`, over
+        the classes it scores).
+
+        Args:
+            logits (dict[str, Tensor]): ``(N, M)`` logits per branch.
+            active (Tensor, optional): ``(M, )`` bool mask of the classes
+                scored. Defaults to None (all ``M`` columns).
+
+        Returns:
+            Tensor: ``(N, M)``.
+        """
+        if len(logits) == 1:
+            single = next(iter(logits.values()))
+            return single if active is None else single.masked_fill(
+                ~active, float('-inf'))
+        return torch.log(self.fuse(logits, active))
 
     def _fuse(self, logits: Dict[str, torch.Tensor]) -> torch.Tensor:
         """:meth:`fuse` over the protocol's classes (0 elsewhere)."""

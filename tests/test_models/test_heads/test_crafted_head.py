@@ -166,7 +166,8 @@ def test_options_activation_dropout_normalisation():
     head.eval()
     x = torch.rand(3, IN_CH)
     z = torch.relu(head.projection(x))
-    torch.testing.assert_close(head((x, )), z @ head.class_embeddings.t() / 2)
+    torch.testing.assert_close(head.branch_logits((x, ))['semantic'],
+                               z @ head.class_embeddings.t() / 2)
     with pytest.raises(ValueError, match='activation'):
         build(activation='gelu-ish')
 
@@ -209,6 +210,37 @@ def test_fusion_prediction_is_the_mean_of_branch_softmaxes():
     calibrated[:, 5] = float('-inf')
     labels = torch.cat([o.pred_label for o in head.predict(feats)])
     assert torch.equal(labels, calibrated.argmax(1))
+
+
+@pytest.mark.parametrize('rules', ['semantic', 'visual', 'fusion'])
+def test_forward_is_the_logits_of_pred_score(rules):
+    """forward (mode='tensor') has one meaning for every rule type: logits
+    whose softmax is predict's pred_score, -inf outside the protocol."""
+    head = build() if rules == 'semantic' else build_visual(rules=rules)
+    head.eval()
+    feats = (torch.rand(5, IN_CH), )
+    out = head(feats)
+    assert out.shape == (5, NUM_CLASSES)
+    active = sorted(SEEN + UNSEEN)
+    assert torch.isfinite(out[:, active]).all()
+    assert torch.equal(out[:, 5], torch.full((5, ), float('-inf')))
+    scores = torch.stack([o.pred_score for o in head.predict(feats)])
+    torch.testing.assert_close(torch.softmax(out, 1), scores)
+    # the arg-max of forward is the uncalibrated prediction
+    assert torch.equal(out.argmax(1), scores.argmax(1))
+    logits = head.branch_logits(feats)
+    if rules == 'fusion':  # log-probabilities of the fused score
+        torch.testing.assert_close(out.exp().sum(1), torch.ones(5))
+        torch.testing.assert_close(out[:, active],
+                                   torch.log(scores[:, active]))
+    else:  # the branch's own logits on the protocol's classes
+        torch.testing.assert_close(out[:, active], logits[rules][:, active])
+    # a head without rules says how to get them instead of answering
+    bare = MODELS.build(dict(type='CraftedClsHead', num_classes=NUM_CLASSES,
+                             in_channels=IN_CH, embed_dim=EMB, rules=rules,
+                             prototype_dim=PROTO_DIM))
+    with pytest.raises(RuntimeError, match='SetClassRulesHook'):
+        bare(feats)
 
 
 def test_fusion_loss_is_the_sum_of_both_cross_entropies():
@@ -283,7 +315,7 @@ def test_default_cosine_logits_match_an_independent_formula(temperature):
     head.eval()
     x = torch.randn(5, IN_CH)
     ref = reference_logits(head, x, embeddings(), temperature)
-    logits = head((x, ))
+    logits = head.branch_logits((x, ))['semantic']
     np.testing.assert_allclose(logits.detach().numpy(), ref, rtol=1e-5,
                                atol=1e-5)
     # cosine / T: bounded by 1/T, and the outside class has logit exactly 0
