@@ -23,6 +23,8 @@ from PIL import Image, ImageDraw
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
+from .splits import VAL_PROTOCOL_SPLITS, check_split, default_test_mode
+
 #: Bumped whenever the rendering or the cache layout changes, so that a cache
 #: written by another version is never reused.
 FORMAT_VERSION = 2
@@ -73,8 +75,6 @@ ATTRIBUTE_NAMES = tuple(
      for value in values] +
     ['num_corners', 'hue_cos', 'hue_sin', 'pattern_frequency'])
 
-SPLITS = ('trainval', 'test_seen', 'test_unseen', 'test', 'train', 'val')
-_TRAIN_SPLITS = ('trainval', 'train')
 
 # Super-sampling factor of the renderer (anti-aliasing).
 _SUPERSAMPLE = 2
@@ -356,9 +356,7 @@ class ShapesZSL(BaseDataset):
                  test_mode: Optional[bool] = None,
                  lazy_init: bool = False,
                  **kwargs):
-        if split not in SPLITS:
-            raise ValueError(f'ShapesZSL: unknown split {split!r}; valid '
-                             f'splits are {", ".join(SPLITS)}.')
+        check_split(split, 'ShapesZSL')
         self.split = split
         self.with_mask = with_mask
         self.val_fraction = float(val_fraction)
@@ -387,7 +385,7 @@ class ShapesZSL(BaseDataset):
                        sort_keys=True).encode()).hexdigest()[:12]
         self.cache_dir = osp.join(data_root, f'shapes_zsl-{digest}')
 
-        if split in ('train', 'val'):
+        if split in VAL_PROTOCOL_SPLITS:
             seen, unseen = self._roles['train'], self._roles['val']
         else:
             seen, unseen = self._roles['trainval'], self._roles['test_unseen']
@@ -396,14 +394,12 @@ class ShapesZSL(BaseDataset):
             classes=tuple(self._names),
             seen_ids=tuple(seen),
             unseen_ids=tuple(unseen))
-        if test_mode is None:
-            test_mode = split not in _TRAIN_SPLITS
         super().__init__(
             ann_file='',
             metainfo=metainfo,
             data_root=data_root,
             pipeline=pipeline,
-            test_mode=test_mode,
+            test_mode=default_test_mode(split, test_mode),
             lazy_init=lazy_init,
             **kwargs)
 

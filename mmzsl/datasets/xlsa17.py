@@ -43,14 +43,14 @@ import numpy as np
 
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
+
+from .splits import VAL_PROTOCOL_SPLITS, check_split, default_test_mode
 from .xlsa17_io import (LAYOUTS, XLSA17_HINT, cell_strings,
                         folder_matches_class, index_vector,
                         load_embedding_file, map_to_root, normalise_name,
                         orient_embeddings, path_parts, read_lines, read_mat,
                         replace_cached)
 
-SPLITS = ('trainval', 'test_seen', 'test_unseen', 'test', 'train', 'val')
-_TRAIN_SPLITS = ('trainval', 'train')
 _LOCS = ('trainval_loc', 'test_seen_loc', 'test_unseen_loc', 'train_loc',
          'val_loc')
 #: The image list used when res101.mat is absent.
@@ -153,9 +153,7 @@ class XLSA17Base(BaseDataset):
                  lazy_init: bool = False,
                  **kwargs):
         name = type(self).__name__
-        if split not in SPLITS:
-            raise ValueError(f'{name}: unknown split {split!r}; valid splits '
-                             f'are {", ".join(SPLITS)}.')
+        check_split(split, name)
         if not 0 <= val_fraction < 1:
             raise ValueError(f'{name}: val_fraction={val_fraction} must be '
                              'in [0, 1).')
@@ -179,14 +177,12 @@ class XLSA17Base(BaseDataset):
         self.val_fraction = float(val_fraction)
         self.val_seed = int(val_seed)
         self._split_info: Optional[dict] = None
-        if test_mode is None:
-            test_mode = split not in _TRAIN_SPLITS
         super().__init__(
             ann_file='',
             metainfo=kwargs.pop('metainfo', None),
             data_root=data_root,
             pipeline=pipeline,
-            test_mode=test_mode,
+            test_mode=default_test_mode(split, test_mode),
             lazy_init=lazy_init,
             **kwargs)
 
@@ -314,7 +310,7 @@ class XLSA17Base(BaseDataset):
                 f'{[classes[i] for i in extra][:5]} absent from trainval_loc.')
 
         embeddings = self._embeddings(num_classes)
-        if self.split in ('train', 'val'):
+        if self.split in VAL_PROTOCOL_SPLITS:
             seen_ids, unseen_ids = self._val_classes(classes, labels, locs,
                                                      seen)
             rows = self._val_rows(labels, locs['trainval_loc'], seen_ids,
@@ -358,7 +354,7 @@ class XLSA17Base(BaseDataset):
                      if new_id[c] >= 0)
         unseen = tuple(int(new_id[c]) for c in info['unseen_ids']
                        if new_id[c] >= 0)
-        val = self.split in ('train', 'val')
+        val = self.split in VAL_PROTOCOL_SPLITS
         role = 'validation' if val else 'unseen (test)'
         if not seen:
             raise ValueError(
