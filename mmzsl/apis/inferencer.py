@@ -10,7 +10,7 @@ from mmpretrain.apis import get_model
 from mmpretrain.registry import TRANSFORMS
 
 from mmzsl.engine.hooks.utils import get_crafted_head
-from mmzsl.models.heads import load_class_embeddings
+from mmzsl.datasets.class_embeddings import load_class_embeddings
 from mmzsl.models.utils import infer_prototypes
 from .pretrained import skip_pretrained_download
 

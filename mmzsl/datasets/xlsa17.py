@@ -44,12 +44,12 @@ import numpy as np
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
+from .class_embeddings import (LAYOUTS, load_class_embeddings,
+                               orient_embeddings)
 from .splits import VAL_PROTOCOL_SPLITS, check_split, default_test_mode
-from .xlsa17_io import (LAYOUTS, XLSA17_HINT, cell_strings,
-                        folder_matches_class, index_vector,
-                        load_embedding_file, map_to_root, normalise_name,
-                        orient_embeddings, path_parts, read_lines, read_mat,
-                        replace_cached)
+from .xlsa17_io import (XLSA17_HINT, cell_strings, folder_matches_class,
+                        index_vector, map_to_root, normalise_name, path_parts,
+                        read_lines, read_mat, replace_cached)
 
 _LOCS = ('trainval_loc', 'test_seen_loc', 'test_unseen_loc', 'train_loc',
          'val_loc')
@@ -509,8 +509,9 @@ class XLSA17Base(BaseDataset):
             raise TypeError(
                 f'class_embedding must be a str (\'att\', \'original_att\' '
                 f'or a file path), got {type(source).__name__}.')
-        return load_embedding_file(source, self.class_embedding_key,
-                                   num_classes, self.class_embedding_layout)
+        return load_class_embeddings(source, num_classes,
+                                     key=self.class_embedding_key,
+                                     layout=self.class_embedding_layout)
 
     def _check_disjoint(self, locs: Dict[str, np.ndarray]) -> None:
         keys = _LOCS[:3]
@@ -626,17 +627,16 @@ class XLSA17ImageDataset(XLSA17Base):
             ``'test_unseen'`` (test protocol), ``'train'`` or ``'val'`` (val
             protocol). Defaults to ``'trainval'``.
         class_embedding (str): ``'att'``, ``'original_att'``, or the path of
-            a ``.npy``/``.txt``/``.mat`` file with one row (or, as in
-            ``att_splits.mat``, one column) per class. Defaults to ``'att'``.
+            a ``.npy``/``.txt``/``.mat`` file, read by
+            :func:`~mmzsl.datasets.class_embeddings.load_class_embeddings`
+            (its module states the orientation rule). Defaults to ``'att'``.
         class_embedding_key (str, optional): variable of a ``.mat``
             ``class_embedding`` file holding several.
         class_embedding_layout (str, optional): orientation of a
-            ``class_embedding`` file: ``'CxK'`` (one row per class) or
-            ``'KxC'`` (one column per class, as in ``att_splits.mat``).
-            None tells them apart by the number of classes; a square
-            matrix (as many embedding values as classes) then is an error.
-            Unused for ``'att'``/``'original_att'`` (always ``K x C``).
-            Defaults to None.
+            ``class_embedding`` file, ``'CxK'``, ``'KxC'`` or None (see
+            :mod:`mmzsl.datasets.class_embeddings`). Unused for
+            ``'att'``/``'original_att'`` (always ``K x C``). Defaults to
+            None.
         class_subset (str | Sequence[str], optional): restrict the dataset
             to some classes: a range of the numbers that start the class
             names (``'001-050'`` on CUB), a file with one class name per

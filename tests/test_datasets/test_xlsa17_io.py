@@ -7,9 +7,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from mmzsl.datasets.xlsa17_io import (folder_matches_class,
-                                      load_embedding_file, map_to_root,
-                                      orient_embeddings)
+from mmzsl.datasets.xlsa17_io import folder_matches_class, map_to_root
 
 CASES = {
     # dataset: (authors' path, path of the image in the release)
@@ -89,60 +87,6 @@ def test_missing_image_maps_to_a_path_that_does_not_exist(release):
 ])
 def test_folder_matches_class(path, name, expected):
     assert folder_matches_class(path, name) is expected
-
-
-# ----------------------------------------------------------------------
-# Orientation of class embedding matrices (C x K or K x C)
-# ----------------------------------------------------------------------
-def test_rectangular_matrices_are_oriented_by_the_class_count():
-    table = np.arange(12, dtype=np.float64).reshape(4, 3)  # C=4 x K=3
-    np.testing.assert_array_equal(orient_embeddings(table, 4, 'x'), table)
-    np.testing.assert_array_equal(orient_embeddings(table.T, 4, 'x'), table)
-    np.testing.assert_array_equal(
-        orient_embeddings(table, 4, 'x', layout='CxK'), table)
-    np.testing.assert_array_equal(
-        orient_embeddings(table.T, 4, 'x', layout='KxC'), table)
-    # a layout that contradicts the shape is an error, not a transpose
-    with pytest.raises(ValueError, match=r"one row per class.*'CxK'"):
-        orient_embeddings(table.T, 4, 'x', layout='CxK')
-    with pytest.raises(ValueError, match=r"one column per class.*'KxC'"):
-        orient_embeddings(table, 4, 'x', layout='KxC')
-    with pytest.raises(ValueError, match='class_embedding_layout'):
-        orient_embeddings(table, 4, 'x', layout='rows')
-
-
-def test_a_square_matrix_needs_its_layout():
-    square = np.arange(16, dtype=np.float32).reshape(4, 4)
-    with pytest.raises(ValueError) as info:
-        orient_embeddings(square, 4, '/data/emb.npy')
-    message = str(info.value)
-    # names the file, the shape and the fix
-    assert '/data/emb.npy' in message and '(4, 4)' in message
-    assert "class_embedding_layout='CxK'" in message
-    assert "class_embedding_layout='KxC'" in message
-    np.testing.assert_array_equal(
-        orient_embeddings(square, 4, 'x', layout='CxK'), square)
-    np.testing.assert_array_equal(
-        orient_embeddings(square, 4, 'x', layout='KxC'), square.T)
-
-
-@pytest.mark.parametrize('suffix', ['.npy', '.txt', '.mat'])
-def test_load_embedding_file_with_a_square_matrix(tmp_path, suffix):
-    square = np.random.default_rng(0).random((5, 5)).astype(np.float32)
-    path = str(tmp_path / f'emb{suffix}')
-    if suffix == '.npy':
-        np.save(path, square)
-    elif suffix == '.txt':
-        np.savetxt(path, square, fmt='%.9g')
-    else:
-        scipy.io.savemat(path, dict(w2v=square), format='5')
-    with pytest.raises(ValueError, match=r'emb\..*\(5, 5\).*square'):
-        load_embedding_file(path, None, 5)
-    np.testing.assert_allclose(
-        load_embedding_file(path, None, 5, layout='CxK'), square, rtol=1e-6)
-    np.testing.assert_allclose(
-        load_embedding_file(path, None, 5, layout='KxC'), square.T,
-        rtol=1e-6)
 
 
 def write_square_split(root):

@@ -1,5 +1,4 @@
 """The crafted classification head: a softmax classifier with frozen rules."""
-import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -10,6 +9,8 @@ from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from mmzsl.datasets.class_embeddings import load_class_embeddings
+
 ArrayLike = Union[np.ndarray, torch.Tensor, Sequence[Sequence[float]]]
 
 _ACTIVATIONS = {None: nn.Identity, 'relu': nn.ReLU, 'tanh': nn.Tanh}
@@ -18,35 +19,6 @@ _BRANCHES = {
     'visual': ('visual', ),
     'fusion': ('semantic', 'visual'),
 }
-
-
-def load_class_embeddings(source: Union[str, ArrayLike]) -> np.ndarray:
-    """Read class embeddings (one row per class) from an array or a file.
-
-    Args:
-        source (str | array-like): an ``(C, K)`` array, or the path of a
-            ``.npy`` file or a whitespace-separated ``.txt`` file holding it.
-
-    Returns:
-        np.ndarray: ``(C, K)`` float32 array.
-    """
-    if isinstance(source, str):
-        if not osp.isfile(source):
-            raise FileNotFoundError(
-                f'class embedding file {source!r} does not exist; give the '
-                'path of a (num_classes, embed_dim) .npy or .txt file.')
-        if source.endswith('.npy'):
-            array = np.load(source, allow_pickle=False)
-        else:
-            array = np.loadtxt(source, ndmin=2)
-    elif isinstance(source, torch.Tensor):
-        array = source.detach().cpu().numpy()
-    else:
-        array = np.asarray(source)
-    if array.ndim != 2:
-        raise ValueError('class embeddings must be a 2-D (num_classes, '
-                         f'embed_dim) array, got shape {array.shape}.')
-    return array.astype(np.float32)
 
 
 def class_ids(ids, name: str = 'class ids') -> Tuple[int, ...]:
@@ -129,9 +101,15 @@ class CraftedClsHead(ClsHead):
         prototype_dim (int, optional): size of the visual prototypes.
             Defaults to ``in_channels`` (prototypes are backbone features).
         class_embeddings (str | array-like, optional): ``(num_classes, K)``
-            class embeddings or a ``.npy``/``.txt`` file with them. If None,
-            the rules are set later by :meth:`set_class_rules`.
-            Defaults to None.
+            class embeddings, or a ``.npy``/``.txt``/``.mat`` file with them,
+            read with the datasets' rule (a ``K x C`` matrix is transposed;
+            see :mod:`mmzsl.datasets.class_embeddings`). If None, the rules
+            are set later by :meth:`set_class_rules`. Defaults to None.
+        class_embedding_key (str, optional): variable of a ``.mat``
+            ``class_embeddings`` file holding several. Defaults to None.
+        class_embedding_layout (str, optional): ``'CxK'``, ``'KxC'`` or
+            None, as for the datasets (a square matrix needs it). Defaults
+            to None.
         seen_ids (Sequence[int], optional): seen classes, required with
             ``class_embeddings`` (a list, tuple, integer numpy array or
             tensor). Defaults to None.
@@ -178,6 +156,8 @@ class CraftedClsHead(ClsHead):
                  rules: str = 'semantic',
                  prototype_dim: Optional[int] = None,
                  class_embeddings: Union[str, ArrayLike, None] = None,
+                 class_embedding_key: Optional[str] = None,
+                 class_embedding_layout: Optional[str] = None,
                  seen_ids: Optional[Sequence[int]] = None,
                  unseen_ids: Optional[Sequence[int]] = None,
                  dropout: float = 0.0,
@@ -255,8 +235,9 @@ class CraftedClsHead(ClsHead):
                 raise ValueError('seen_ids must be given with '
                                  'class_embeddings.')
             self.set_class_rules(
-                load_class_embeddings(class_embeddings), seen_ids,
-                unseen_ids)
+                load_class_embeddings(
+                    class_embeddings, num_classes, key=class_embedding_key,
+                    layout=class_embedding_layout), seen_ids, unseen_ids)
 
     def init_weights(self) -> None:
         super().init_weights()

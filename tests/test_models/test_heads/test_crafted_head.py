@@ -149,7 +149,9 @@ def test_head_without_rules_says_how_to_get_them():
 @pytest.mark.parametrize('shape', [(NUM_CLASSES, EMB + 1),
                                    (NUM_CLASSES - 1, EMB)])
 def test_embedding_shape_mismatch_is_named(shape):
-    with pytest.raises(ValueError, match='embed_dim'):
+    # a wrong embedding size is named by the head, a wrong class count by
+    # the class-embedding loader
+    with pytest.raises(ValueError, match=r'embed_dim|has 6 classes'):
         build(class_embeddings=np.zeros(shape, np.float32))
 
 
@@ -180,6 +182,31 @@ def test_class_embeddings_from_npy(tmp_path):
                                embeddings(3)[0])
     with pytest.raises(FileNotFoundError, match='missing.npy'):
         build(class_embeddings=str(tmp_path / 'missing.npy'))
+
+
+def test_class_embeddings_follow_the_datasets_rule(tmp_path):
+    """The head reads class embeddings with the datasets' loader: .mat
+    files, K x C matrices transposed, a square one needs its layout."""
+    import scipy.io
+    path = str(tmp_path / 'att.mat')
+    scipy.io.savemat(path, dict(att=embeddings(4).T, other=np.ones(2)),
+                     format='5')  # K x C, as att_splits.mat
+    head = build(class_embeddings=path, class_embedding_key='att')
+    np.testing.assert_allclose(head.class_embeddings[0].numpy(),
+                               embeddings(4)[0], rtol=1e-6)
+    head = build(class_embeddings=embeddings(4).T)
+    np.testing.assert_allclose(head.class_embeddings[1].numpy(),
+                               embeddings(4)[1], rtol=1e-6)
+    with pytest.raises(ValueError, match='class_embedding_key'):
+        build(class_embeddings=path)
+    square = np.random.default_rng(5).normal(size=(NUM_CLASSES,
+                                                   NUM_CLASSES))
+    with pytest.raises(ValueError, match='class_embedding_layout'):
+        build(class_embeddings=square, embed_dim=NUM_CLASSES)
+    head = build(class_embeddings=square, embed_dim=NUM_CLASSES,
+                 class_embedding_layout='KxC')
+    np.testing.assert_allclose(head.class_embeddings[0].numpy(),
+                               square[:, 0], rtol=1e-6)
 
 
 PROTO_DIM = 5
