@@ -7,6 +7,7 @@ image. Unseen classes are built only from attribute values that seen classes
 also show, so a zero-shot learner can compose them.
 """
 import hashlib
+import io
 import json
 import math
 import os
@@ -22,12 +23,15 @@ from PIL import Image, ImageDraw
 
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
+from mmzsl.utils.fileio import atomic_open
 
 from .splits import VAL_PROTOCOL_SPLITS, check_split, default_test_mode
 
 #: Bumped whenever the rendering or the cache layout changes, so that a cache
 #: written by another version is never reused.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: sha256 of every image and mask, by path relative to the cache folder
+MANIFEST_FILE = 'manifest.json'
 
 SHAPES = ('circle', 'square', 'triangle', 'star', 'cross', 'crescent')
 COLOURS = ('red', 'green', 'blue', 'yellow', 'magenta', 'cyan')
@@ -249,6 +253,10 @@ def _render(seed: int, combo: Tuple[int, int, int], index: int,
     return image, mask
 
 
+class DamagedCacheError(RuntimeError):
+    """A ShapesZSL cache folder whose files do not match their manifest."""
+
+
 @DATASETS.register_module()
 class ShapesZSL(BaseDataset):
     """Synthetic zero-shot benchmark of coloured, patterned shapes.
@@ -274,10 +282,13 @@ class ShapesZSL(BaseDataset):
     random stream, and written once as PNG files (with their binary object
     masks) into a cache folder under ``data_root`` whose name is a hash of
     every generation parameter: ``<data_root>/shapes_zsl-<hash>/`` holding
-    ``images/<class>/<n>.png``, ``masks/<class>/<n>.png`` and ``meta.json``.
-    The folder is generated in a temporary sibling folder and renamed into
-    place when complete, so concurrent processes (e.g. DDP ranks) are safe.
-    The same parameters always give byte-identical files.
+    ``images/<class>/<n>.png``, ``masks/<class>/<n>.png``, ``meta.json``
+    and ``manifest.json`` (the sha256 of every image and mask). The folder
+    is generated in a temporary sibling folder and renamed into place when
+    complete, so concurrent processes (e.g. DDP ranks) are safe. The same
+    parameters always give byte-identical files. Every build checks the
+    files against the manifest; a damaged cache (a changed, truncated or
+    missing file) is regenerated before any training starts.
 
     Splits (``gt_label`` is always the index into all ``C`` classes):
 
@@ -552,15 +563,22 @@ class ShapesZSL(BaseDataset):
                 os.makedirs(osp.join(tmp_dir, 'images', name))
                 os.makedirs(osp.join(tmp_dir, 'masks', name))
             seed, size = self._params['seed'], self._params['image_size']
+            manifest = {}
             for record in meta['images']:
                 image, mask = _render(seed, self._combos[record['gt_label']],
                                       record['index'], size)
-                Image.fromarray(image, 'RGB').save(
-                    osp.join(tmp_dir, record['img_path']), format='PNG')
-                Image.fromarray(mask, 'L').save(
-                    osp.join(tmp_dir, record['mask_path']), format='PNG')
+                for key, array, mode in (('img_path', image, 'RGB'),
+                                         ('mask_path', mask, 'L')):
+                    png = io.BytesIO()
+                    Image.fromarray(array, mode).save(png, format='PNG')
+                    with open(osp.join(tmp_dir, record[key]), 'wb') as f:
+                        f.write(png.getvalue())
+                    manifest[record[key]] = hashlib.sha256(
+                        png.getvalue()).hexdigest()
+            with atomic_open(osp.join(tmp_dir, MANIFEST_FILE), 'w') as f:
+                json.dump(manifest, f, sort_keys=True)
             # meta.json last: a folder with it is complete.
-            with open(osp.join(tmp_dir, 'meta.json'), 'w') as f:
+            with atomic_open(osp.join(tmp_dir, 'meta.json'), 'w') as f:
                 json.dump(meta, f, sort_keys=True)
             try:
                 os.rename(tmp_dir, self.cache_dir)
@@ -575,10 +593,25 @@ class ShapesZSL(BaseDataset):
         logger.info(f'ShapesZSL: generated in '
                     f'{time.perf_counter() - start:.1f} s.')
 
-    def _corrupt(self, reason: str) -> RuntimeError:
-        return RuntimeError(
+    def _corrupt(self, reason: str) -> 'DamagedCacheError':
+        error = DamagedCacheError(
             f'ShapesZSL: the cache folder {self.cache_dir} is incomplete or '
             f'corrupt ({reason}). Delete this folder to regenerate it.')
+        error.reason = reason
+        return error
+
+    def _discard_cache(self) -> None:
+        """Move the cache folder aside (one atomic rename, so that a
+        concurrent process never reads a half-deleted folder) and delete
+        it."""
+        parent, name = osp.split(osp.abspath(self.cache_dir))
+        trash = osp.join(parent, f'.{name}.damaged-{os.getpid()}-'
+                         f'{uuid.uuid4().hex[:8]}')
+        try:
+            os.rename(self.cache_dir, trash)
+        except FileNotFoundError:
+            return  # another process (DDP rank) moved it first
+        shutil.rmtree(trash, ignore_errors=True)
 
     def _validate_cache(self) -> List[dict]:
         """Check the cache folder against the parameters; return the image
@@ -601,23 +634,39 @@ class ShapesZSL(BaseDataset):
         if not np.array_equal(embeddings, self._embeddings):
             raise self._corrupt(f"'class_embeddings' in {meta_file} does not "
                                 'match the dataset parameters')
+        manifest_file = osp.join(self.cache_dir, MANIFEST_FILE)
+        try:
+            with open(manifest_file) as f:
+                manifest = json.load(f)
+        except (OSError, ValueError) as e:
+            raise self._corrupt(f'cannot read {manifest_file}: {e}') from e
         for record in meta['images']:
             for key in ('img_path', 'mask_path'):
                 path = osp.join(self.cache_dir, record[key])
                 try:
-                    empty = os.stat(path).st_size == 0
+                    with open(path, 'rb') as f:
+                        digest = hashlib.sha256(f.read()).hexdigest()
                 except OSError:
                     raise self._corrupt(f'missing file {path}') from None
-                if empty:
-                    raise self._corrupt(f'empty file {path}')
+                if digest != manifest.get(record[key]):
+                    raise self._corrupt(f'{path} differs from its sha256 in '
+                                        f'{MANIFEST_FILE}')
         return meta['images']
 
     def load_data_list(self) -> List[dict]:
-        """Generate the cache if needed, validate it, and list the images of
-        ``self.split``."""
+        """Generate the cache if needed, check it (regenerating a damaged
+        one), and list the images of ``self.split``."""
         if not osp.isdir(self.cache_dir):
             self._generate()
-        records = self._validate_cache()
+        try:
+            records = self._validate_cache()
+        except DamagedCacheError as e:
+            MMLogger.get_current_instance().warning(
+                f'ShapesZSL: the cache folder {self.cache_dir} is damaged '
+                f'({e.reason}); regenerating it.')
+            self._discard_cache()
+            self._generate()
+            records = self._validate_cache()
 
         train, val = set(self._roles['train']), set(self._roles['val'])
         num_train = self._num_train_images

@@ -55,8 +55,8 @@ def test_determinism_and_seed(tmp_path):
     b = build(tmp_path / 'b')
     assert osp.basename(a.cache_dir) == osp.basename(b.cache_dir)
     files_a, files_b = all_files(a.cache_dir), all_files(b.cache_dir)
-    assert 'meta.json' in files_a
-    assert len(files_a) == 1 + 2 * (9 * (5 + 2) + 3 * 4)
+    assert 'meta.json' in files_a and 'manifest.json' in files_a
+    assert len(files_a) == 2 + 2 * (9 * (5 + 2) + 3 * 4)
     assert files_a == files_b
     assert a.metainfo == b.metainfo
     np.testing.assert_array_equal(a.class_embeddings, b.class_embeddings)
@@ -184,24 +184,57 @@ def test_unknown_split(tmp_path):
         build(tmp_path, split='testing')
 
 
-def test_corrupt_cache(tmp_path):
+def test_damaged_cache_is_regenerated(tmp_path):
+    """Text written into a train image and half of a test image are caught
+    when any split is built (before training), and the cache is generated
+    again, byte-identical."""
     ds = build(tmp_path)
-    folder = ds.cache_dir
-    info = ds.get_data_info(0)
-    os.remove(info['img_path'])
-    with pytest.raises(RuntimeError, match=osp.basename(folder)) as e:
-        build(tmp_path)
-    assert 'Delete' in str(e.value)
+    original = all_files(ds.cache_dir)
+    train_image = build(tmp_path, split='train').get_data_info(0)['img_path']
+    test_image = build(tmp_path, split='test').get_data_info(0)['img_path']
+    with open(train_image, 'r+b') as f:
+        f.seek(40)
+        f.write(b'some text')
+    data = open(test_image, 'rb').read()
+    with open(test_image, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    assert all_files(ds.cache_dir) != original
+    with pytest.raises(RuntimeError, match='differs from its sha256'):
+        ds._validate_cache()
 
-    ds = build(tmp_path / 'b')
-    meta_file = osp.join(ds.cache_dir, 'meta.json')
-    with open(meta_file, 'r+') as f:
+    rebuilt = build(tmp_path, split='train')
+    assert all_files(rebuilt.cache_dir) == original
+    assert sorted(os.listdir(tmp_path)) == [osp.basename(ds.cache_dir)]
+
+
+def test_incomplete_cache_is_regenerated(tmp_path):
+    ds = build(tmp_path)
+    original = all_files(ds.cache_dir)
+    os.remove(ds.get_data_info(0)['img_path'])
+    assert len(build(tmp_path)) == 45
+    assert all_files(ds.cache_dir) == original
+    with open(osp.join(ds.cache_dir, 'meta.json'), 'r+') as f:
         f.truncate(100)
-    with pytest.raises(RuntimeError, match=osp.basename(ds.cache_dir)):
-        build(tmp_path / 'b', split='test')
-    # Regenerated after deleting it.
-    shutil.rmtree(ds.cache_dir)
-    assert len(build(tmp_path / 'b', split='test')) == 30
+    os.remove(osp.join(ds.cache_dir, 'manifest.json'))
+    assert len(build(tmp_path, split='test')) == 30
+    assert all_files(ds.cache_dir) == original
+
+
+def test_a_cache_damaged_again_is_an_error(tmp_path, monkeypatch):
+    ds = build(tmp_path)
+    os.remove(ds.get_data_info(0)['img_path'])
+    # a generator that keeps writing a damaged cache: the error names the
+    # folder and says to delete it
+    generate = ds._generate
+
+    def damaged_generate():
+        generate()
+        os.remove(ds.get_data_info(0)['img_path'])
+
+    monkeypatch.setattr(ds, '_generate', damaged_generate)
+    with pytest.raises(RuntimeError, match='missing file') as e:
+        ds.load_data_list()
+    assert 'Delete' in str(e.value) and ds.cache_dir in str(e.value)
 
 
 def test_stale_temp_folder_ignored(tmp_path):
