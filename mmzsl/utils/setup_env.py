@@ -4,8 +4,7 @@ import warnings
 
 from mmengine.utils import digit_version
 
-MMENGINE_RANGE = ('0.10.0', '0.11.0')
-MMPRETRAIN_RANGE = ('1.2.0', '1.3.0')
+from mmzsl.version import MMENGINE_RANGE, MMPRETRAIN_RANGE
 
 _INSTALL_HINT = 'pip install -e ".[lite]"   (or: pip install mmcv-lite==2.2.0)'
 
