@@ -16,12 +16,13 @@ import os.path as osp
 from mmengine.config import DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
-from mmzsl.apis import (build_runner, merge_launcher, prepare_test_config,
-                        run_test, setup_distributed, skip_pretrained_download)
+from mmzsl.apis import (build_runner, prepare_test_config, run_test,
+                        skip_pretrained_download)
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint, check_gamma,
                             check_launcher, check_registry_types, load_config,
                             run_cli)
-from mmzsl.utils import discard_run_on_early_failure
+from mmzsl.utils import (discard_run_on_early_failure, merge_launcher,
+                         setup_distributed)
 
 
 def parse_args():

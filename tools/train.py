@@ -18,10 +18,11 @@ import torch
 from mmengine.config import ConfigDict, DictAction
 
 import mmzsl  # noqa: F401  (registers the components)
-from mmzsl.apis import merge_launcher, setup_distributed, train_zsl
+from mmzsl.apis import train_zsl
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_amp,
                             check_checkpoint, check_gamma, check_launcher,
                             check_registry_types, load_config, run_cli)
+from mmzsl.utils import merge_launcher, setup_distributed
 
 
 def parse_args():

@@ -269,7 +269,7 @@ def check_gamma(value: Optional[str]) -> Union[str, float, None]:
         return float(value)
     except ValueError:
         pass
-    from mmzsl.engine.hooks import read_gamma
+    from mmzsl.utils import read_gamma
     if not osp.isfile(value):
         raise CLIError(
             f'--gamma {value!r} is neither a number nor an existing file',

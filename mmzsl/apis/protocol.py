@@ -17,20 +17,17 @@ benchmarks prescribe:
 """
 import copy
 import json
-import os
 import os.path as osp
 from typing import Dict, Optional, Sequence, Union
 
-import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.dist import get_dist_info, is_distributed, is_main_process
+from mmengine.dist import get_dist_info, is_main_process
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
 
-from mmzsl.engine.hooks import read_gamma
-from mmzsl.utils import discard_run_on_early_failure, write_json_atomic
-from mmzsl.engine.hooks.utils import innermost_dataset_cfg
-from mmzsl.engine.hooks.calibration_hook import CALIBRATION_FILE
+from mmzsl.utils import (CALIBRATION_FILE, discard_run_on_early_failure,
+                         innermost_dataset_cfg, read_gamma,
+                         write_json_atomic)
 from .pretrained import fetch_pretrained, skip_pretrained_download
 
 PROTOCOLS = ('val', 'test')
@@ -39,61 +36,6 @@ CURVE_FILE = 'zsl_curve.png'
 _DONE_FILE = 'protocol_done.json'
 _TABLE_KEYS = ('T1', 'S_uncal', 'U_uncal', 'H_uncal', 'S', 'U', 'H', 'AUSUC',
                'gamma')
-
-
-def setup_distributed(launcher: str) -> None:
-    """Initialise the process group before the Runner is built.
-
-    On GPUs the Runner's own NCCL initialisation is used. On a machine
-    without CUDA, the process group is initialised here with gloo and the
-    DDP wrapper must get ``device_ids=None`` (see :func:`merge_launcher`).
-
-    Args:
-        launcher (str): ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
-    """
-    if launcher == 'none' or torch.cuda.is_available() or is_distributed():
-        return
-    if launcher != 'pytorch':
-        raise RuntimeError(
-            f'launcher={launcher!r} without CUDA is not supported: on CPU '
-            'use tools/dist_train.sh (torchrun, --launcher pytorch).')
-    missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
-               if k not in os.environ]
-    if missing:
-        raise RuntimeError(
-            f'--launcher pytorch needs the environment variables {missing}; '
-            'start the job with torchrun (tools/dist_train.sh).')
-    torch.distributed.init_process_group(backend='gloo')
-
-
-def merge_launcher(cfg: Config, launcher: str) -> None:
-    """Set ``cfg.launcher`` and the distributed backend.
-
-    Without ``env_cfg.dist_cfg.backend`` in the config, the backend is
-    ``'nccl'`` with CUDA and ``'gloo'`` without; on CPU the DDP wrapper also
-    gets ``device_ids=None``. A backend that cannot work (``'nccl'``
-    without CUDA) is an error.
-    """
-    cfg.launcher = launcher
-    if launcher == 'none':
-        return
-    cfg.setdefault('env_cfg', ConfigDict())
-    cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
-    dist_cfg = cfg.env_cfg.dist_cfg
-    cuda = torch.cuda.is_available()
-    backend = dist_cfg.get('backend') or ('nccl' if cuda else 'gloo')
-    if backend == 'nccl' and not cuda:
-        raise RuntimeError(
-            "env_cfg.dist_cfg.backend='nccl' needs CUDA GPUs, and this "
-            "machine has none. Use backend='gloo' (or remove the key: mmzsl "
-            'then picks gloo on CPU and nccl on GPUs).')
-    dist_cfg.backend = backend
-    if not cuda:
-        wrapper = cfg.get('model_wrapper_cfg') or ConfigDict(
-            type='MMDistributedDataParallel')
-        wrapper.setdefault('broadcast_buffers', False)
-        wrapper['device_ids'] = None
-        cfg.model_wrapper_cfg = wrapper
 
 
 def _dataset_cfg(loader_cfg: ConfigDict, name: str) -> ConfigDict:

@@ -1,8 +1,7 @@
 from .hooks import (CalibrationHook, RandomStateHook, SetClassRulesHook,
-                    VisualPrototypeHook, get_crafted_head, get_zsl_dataset,
-                    read_gamma)
+                    VisualPrototypeHook, get_crafted_head, get_zsl_dataset)
 
 __all__ = [
-    'CalibrationHook', 'SetClassRulesHook', 'RandomStateHook', 'read_gamma',
+    'CalibrationHook', 'SetClassRulesHook', 'RandomStateHook',
     'get_crafted_head', 'get_zsl_dataset', 'VisualPrototypeHook'
 ]

@@ -50,26 +50,3 @@ def test_format_table():
     lines = table.splitlines()
     assert 'T1' in lines[1] and 'H' in lines[1] and 'gamma' in lines[1]
     assert '91.23' in lines[3] and '80.00' in lines[3] and '0.5' in lines[3]
-
-
-def test_launcher_backend_on_cpu(cfg, monkeypatch):
-    import torch
-
-    from mmzsl.apis import merge_launcher
-    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
-    merge_launcher(cfg, 'pytorch')
-    assert cfg.env_cfg.dist_cfg.backend == 'gloo'
-    assert cfg.model_wrapper_cfg.device_ids is None
-    cfg.env_cfg.dist_cfg.backend = 'nccl'
-    with pytest.raises(RuntimeError, match="'nccl' needs CUDA"):
-        merge_launcher(cfg, 'pytorch')
-
-
-def test_launcher_backend_on_gpu(cfg, monkeypatch):
-    import torch
-
-    from mmzsl.apis import merge_launcher
-    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
-    merge_launcher(cfg, 'pytorch')
-    assert cfg.env_cfg.dist_cfg.backend == 'nccl'
-    assert cfg.get('model_wrapper_cfg') is None  # mmengine's GPU default

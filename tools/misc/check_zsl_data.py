@@ -13,12 +13,14 @@ Exits with status 1 (and says why) if anything is wrong.
 """
 import argparse
 import copy
-import sys
 import time
 
 import numpy as np
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
+
+from mmzsl.apis.cli import load_config, run_cli
+from mmzsl.utils import zsl_dataset_cfg
 
 SPLITS = ('train', 'val', 'trainval', 'test_seen', 'test_unseen')
 _PUBLISHED_INDEX = {'trainval': 0, 'test_seen': 1, 'test_unseen': 2}
@@ -54,16 +56,13 @@ def build_split(dataset_cfg, split):
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    from mmzsl.engine.hooks.utils import innermost_dataset_cfg
 
-    dataset_cfg = innermost_dataset_cfg(cfg.train_dataloader.dataset,
-                                        'split').to_dict()
-    test_pipeline = innermost_dataset_cfg(cfg.test_dataloader.dataset,
-                                          'split').get('pipeline', [])
+    dataset_cfg = zsl_dataset_cfg(cfg)
+    test_pipeline = zsl_dataset_cfg(cfg, 'test_dataloader').get('pipeline', [])
     extraction = dataset_cfg.get('feature_file')
     if isinstance(extraction, dict):
         # cached features of a pretrained network: check the images they
@@ -207,4 +206,4 @@ def report(rows, problems):
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    run_cli(main)

@@ -11,12 +11,14 @@ layout (``features`` D x N, ``labels``, ``image_files``), so
 pipeline and images is reused, never one of other inputs.
 """
 import argparse
-import os.path as osp
 import sys
 import time
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
+
+from mmzsl.apis.cli import load_config, run_cli
+from mmzsl.utils import zsl_dataset_cfg
 
 
 def main():
@@ -27,20 +29,13 @@ def main():
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config')
     args = parser.parse_args()
-    if not osp.isfile(args.config):
-        print(f'error: config {args.config} does not exist.',
-              file=sys.stderr)
-        return 2
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    import mmzsl  # noqa: F401
     from mmpretrain.registry import DATASETS
 
-    from mmzsl.engine.hooks.utils import innermost_dataset_cfg
-    dataset_cfg = innermost_dataset_cfg(cfg.train_dataloader.dataset,
-                                        'split').to_dict()
+    dataset_cfg = zsl_dataset_cfg(cfg)
     if not isinstance(dataset_cfg.get('feature_file'), dict):
         print(f'error: {args.config} does not extract features (its '
               'training dataset has no feature_file=dict(images=..., '
@@ -56,4 +51,4 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    run_cli(main)

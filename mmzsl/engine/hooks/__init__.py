@@ -1,11 +1,11 @@
-from .calibration_hook import CalibrationHook, read_gamma
+from .calibration_hook import CalibrationHook
 from .class_rules_hook import SetClassRulesHook
 from .random_state_hook import RandomStateHook
 from .utils import get_crafted_head, get_zsl_dataset
 from .visual_prototype_hook import VisualPrototypeHook
 
 __all__ = [
-    'CalibrationHook', 'SetClassRulesHook', 'RandomStateHook', 'read_gamma',
+    'CalibrationHook', 'SetClassRulesHook', 'RandomStateHook',
     'get_crafted_head', 'get_zsl_dataset',
     'VisualPrototypeHook'
 ]

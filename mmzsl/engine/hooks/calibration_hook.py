@@ -1,5 +1,4 @@
 """Choose the calibration gamma on validation classes and set it in the head."""
-import json
 import os.path as osp
 from typing import Optional, Union
 
@@ -7,29 +6,9 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
+from mmzsl.utils.calibration import CALIBRATION_FILE, read_gamma
 from mmzsl.utils.fileio import write_json_atomic
 from .utils import get_crafted_head
-
-CALIBRATION_FILE = 'calibration.json'
-
-
-def read_gamma(path: str) -> float:
-    """Read ``gamma`` from a previous run's ``calibration.json`` or
-    ``zsl_results.json`` (key ``zsl/gamma`` or ``gamma``)."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'calibration file {path!r} does not exist. It is written by '
-            'CalibrationHook(gamma=\'val\') as <work_dir>/calibration.json '
-            'after validation (tools/train.py --protocol val).')
-    try:
-        with open(path) as f:
-            data = json.load(f)
-        value = data.get('zsl/gamma', data.get('gamma'))
-        return float(value)
-    except (ValueError, TypeError, AttributeError) as e:
-        raise ValueError(
-            f'{path!r} holds no readable gamma ({e}); expected a JSON object '
-            'with a number under "zsl/gamma" or "gamma".') from e
 
 
 @HOOKS.register_module()

@@ -41,11 +41,3 @@ def get_zsl_dataset(dataloader):
             raise KeyError(f'{type(dataset).__name__}.metainfo lacks '
                            f'{key!r}, which zero-shot hooks need.')
     return dataset
-
-
-def innermost_dataset_cfg(dataset_cfg, key: str):
-    """The dataset config holding ``key``, through ``dataset`` wrappers
-    (``RepeatDataset`` etc.); the innermost one if none holds it."""
-    while key not in dataset_cfg and 'dataset' in dataset_cfg:
-        dataset_cfg = dataset_cfg.dataset
-    return dataset_cfg

@@ -12,7 +12,8 @@ from mmpretrain.registry import HOOKS, TRANSFORMS
 from torch.utils.data import DataLoader, Subset
 
 from mmzsl.models.utils import class_feature_sums, infer_prototypes
-from .utils import get_crafted_head, get_zsl_dataset, innermost_dataset_cfg
+from mmzsl.utils.config import innermost_dataset_cfg
+from .utils import get_crafted_head, get_zsl_dataset
 
 
 @HOOKS.register_module()
