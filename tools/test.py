@@ -18,9 +18,9 @@ from mmengine.config import DictAction
 import mmzsl  # noqa: F401  (registers the components)
 from mmzsl.apis import (build_runner, prepare_test_config, run_test,
                         skip_pretrained_download)
-from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint, check_gamma,
-                            check_launcher, check_registry_types, load_config,
-                            run_cli)
+from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint,
+                            check_gamma, check_launcher, check_registry_types,
+                            load_config, run_cli)
 from mmzsl.utils import (discard_run_on_early_failure, merge_launcher,
                          setup_distributed)
 
@@ -93,6 +93,7 @@ def main():
     if args.show_dir is not None:
         cfg.default_hooks.visualization.enable = True
         cfg.default_hooks.visualization.out_dir = args.show_dir
+        cfg.default_hooks.visualization.interval = 1  # every image
     prepare_test_config(cfg, cfg.work_dir)
     setup_distributed(args.launcher)
     with discard_run_on_early_failure(cfg.work_dir):

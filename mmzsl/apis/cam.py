@@ -78,12 +78,18 @@ class CraftedCAM:
         target_layers (Sequence[str], optional): dotted module names, e.g.
             ``['backbone.layer4.1']``. Defaults to
             :func:`default_target_layer`.
+        aug_smooth (bool): pytorch-grad-cam's test-time augmentation
+            smoothing. Defaults to False.
+        eigen_smooth (bool): pytorch-grad-cam's first-principal-component
+            smoothing. Defaults to False.
     """
 
     def __init__(self,
                  inferencer: ZeroShotInferencer,
                  method: str = 'gradcam',
-                 target_layers: Optional[Sequence[str]] = None) -> None:
+                 target_layers: Optional[Sequence[str]] = None,
+                 aug_smooth: bool = False,
+                 eigen_smooth: bool = False) -> None:
         import pytorch_grad_cam
         if method.lower() not in CAM_METHODS:
             raise ValueError(f'unknown CAM method {method!r}; use one of '
@@ -101,6 +107,7 @@ class CraftedCAM:
                 raise ValueError(f'target layer not found: {e}') from e
         else:
             self.target_layers = [default_target_layer(model)]
+        self.smoothing = dict(aug_smooth=aug_smooth, eigen_smooth=eigen_smooth)
 
     def __call__(self,
                  image: ImageType,
@@ -154,7 +161,8 @@ class CraftedCAM:
                             target_layers=self.target_layers) as cam:
             grayscale = cam(
                 input_tensor=inputs,
-                targets=[ClassifierOutputTarget(index)])[0]
+                targets=[ClassifierOutputTarget(index)],
+                **self.smoothing)[0]
         shown = data['inputs'][0].detach().cpu()
         pre = model.data_preprocessor
         shown = shown * pre.std.cpu() + pre.mean.cpu()

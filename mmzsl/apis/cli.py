@@ -21,7 +21,8 @@ from mmengine.config import Config
 
 __all__ = [
     'CLIError', 'add_debug_flag', 'run_cli', 'load_config', 'check_checkpoint',
-    'check_image', 'check_gamma', 'check_amp', 'check_launcher',
+    'check_image', 'check_gamma', 'check_amp', 'check_device',
+    'check_launcher',
     'check_registry_types', 'check_class_name', 'checkpoint_classes'
 ]
 
@@ -197,10 +198,10 @@ def check_checkpoint(path: str, what: str = 'checkpoint') -> dict:
     try:
         ckpt = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:  # torch raises many types for a damaged file
-        reason = str(e).strip().splitlines()[0] if str(e).strip() else ''
+        reason = (str(e).strip().splitlines() or [''])[0].split('. ')[0]
         raise CLIError(
             f'{what} {path} does not open as a checkpoint '
-            f'({type(e).__name__}: {reason[:160]})',
+            f'({type(e).__name__}: {reason[:120]})',
             'the file is truncated or not a checkpoint; use a complete '
             '.pth (an interrupted copy? copy it again)') from e
     if not isinstance(ckpt, dict):
@@ -290,6 +291,19 @@ def check_amp(amp: bool) -> None:
         raise CLIError(
             '--amp needs a GPU (or another accelerator) and this machine '
             'has none', 'drop --amp to train in full precision on the CPU')
+
+
+def check_device(device: str) -> None:
+    """A ``--device`` that exists on this machine."""
+    try:
+        ok = torch.device(device).type == 'cpu' or (
+            torch.device(device).type == 'cuda'
+            and torch.cuda.is_available())
+    except RuntimeError:
+        ok = False
+    if not ok:
+        raise CLIError(f'--device {device} is not available here',
+                       'use --device cpu (or cuda on a machine with a GPU)')
 
 
 def check_launcher(launcher: str) -> None:

@@ -24,14 +24,22 @@ def unseen_image(shapes_root):
 
 def test_vis_cam_tool_for_an_unseen_class(tiny_fusion_checkpoint,
                                           unseen_image, tmp_path):
+    # mmpretrain's flags and spelling of the method
     path, unseen_class = unseen_image
     out = tmp_path / 'cam.png'
     proc = run_tool('visualization/vis_cam.py', path, TINY_FUSION_CONFIG,
-                    tiny_fusion_checkpoint, '--target-class', unseen_class,
-                    '--method', 'gradcam++', '--out-file', out)
-    assert f"for '{unseen_class}'" in proc.stdout
+                    tiny_fusion_checkpoint, '--target-category', unseen_class,
+                    '--method', 'GradCAM++', '--save-path', out,
+                    '--eigen-smooth')
+    assert f"CAM (gradcam++) for '{unseen_class}'" in proc.stdout
     written, source = cv2.imread(str(out)), cv2.imread(path)
-    assert written is not None and written.shape == source.shape
+    # a 16 px input is shown upscaled (x14 to reach 224 px), the original
+    # on the left of the overlay
+    assert source.shape == (16, 16, 3)
+    assert written.shape == (224, 448, 3)
+    left = cv2.resize(source, (224, 224), interpolation=cv2.INTER_NEAREST)
+    np.testing.assert_array_equal(written[:, :224], left)
+    assert not np.array_equal(written[:, 224:], left)
 
 
 def test_cam_maps_for_seen_and_unseen_targets(tiny_fusion_checkpoint,
@@ -55,6 +63,11 @@ def test_cam_maps_for_seen_and_unseen_targets(tiny_fusion_checkpoint,
         cam(path, target='no_such_class')
     with pytest.raises(ValueError, match='unknown CAM method'):
         CraftedCAM(inferencer, 'magic')
+    # pytorch-grad-cam's smoothing options reach the map
+    smoothed = CraftedCAM(inferencer, 'gradcam', eigen_smooth=True)(
+        path, target=unseen_class)['cam']
+    assert smoothed.shape == maps[0].shape
+    assert not np.allclose(smoothed, maps[0])
 
 
 def test_pointing_game_tool(tiny_fusion_checkpoint, shapes_root, tmp_path):

@@ -1,0 +1,220 @@
+"""Bad input costs seconds: every tool checks it before building anything,
+prints one line ``error: <what> — <fix>``, exits with status 2 and leaves
+no timestamp folder behind."""
+import glob
+import os.path as osp
+import re
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import (TINY_CONFIG, TINY_FUSION_CONFIG,
+                            data_root_options, run_tool)
+
+CLASSES = ['red_striped_circle', 'blue_dotted_square', 'green_solid_star']
+
+
+def timestamp_folders(root):
+    return [p for p in glob.glob(osp.join(str(root), '**'), recursive=True)
+            if re.fullmatch(r'\d{8}_\d{6}', osp.basename(p))]
+
+
+def assert_one_line_error(proc, *fragments):
+    """Exit status 2 and exactly one line on stderr, which names the
+    fragments; no traceback."""
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert len(lines) == 1, proc.stderr[-3000:]
+    assert lines[0].startswith('error: ') and ' — ' in lines[0], lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def fake_checkpoint(tmp_path):
+    """A loadable checkpoint that names classes (enough for the up-front
+    checks, which run before any model is built)."""
+    path = tmp_path / 'fake.pth'
+    torch.save(dict(meta=dict(dataset_meta=dict(classes=CLASSES)),
+                    state_dict={}), path)
+    return str(path)
+
+
+@pytest.fixture
+def truncated_checkpoint(tmp_path, fake_checkpoint):
+    data = open(fake_checkpoint, 'rb').read()
+    path = tmp_path / 'truncated.pth'
+    path.write_bytes(data[:len(data) // 2])
+    return str(path)
+
+
+@pytest.fixture
+def image(tmp_path):
+    path = tmp_path / 'good.png'
+    cv2.imwrite(str(path), np.full((16, 16, 3), 128, np.uint8))
+    return str(path)
+
+
+def train(work, *args, config=TINY_CONFIG):
+    return run_tool('train.py', config, '--work-dir', work, *args,
+                    check=False)
+
+
+def test_amp_on_cpu(tmp_path):
+    if torch.cuda.is_available():
+        pytest.skip('this machine has a GPU: --amp is valid')
+    proc = train(tmp_path / 'run', '--amp')
+    assert_one_line_error(proc, '--amp', 'drop --amp')
+    assert not timestamp_folders(tmp_path)
+
+
+def test_gamma_neither_number_nor_file(tmp_path):
+    proc = train(tmp_path / 'run', '--protocol', 'test', '--gamma', 'abc')
+    assert_one_line_error(proc, "--gamma 'abc'", 'give a number')
+    assert not timestamp_folders(tmp_path)
+
+
+def test_registry_type_typo(tmp_path):
+    proc = train(tmp_path / 'run', '--cfg-options',
+                 'model.head.type=CraftedClsHaed')
+    assert_one_line_error(proc, "'CraftedClsHaed'",
+                          "did you mean 'CraftedClsHead'?")
+    assert not timestamp_folders(tmp_path)
+
+
+def test_missing_config(tmp_path, fake_checkpoint):
+    missing = osp.join(osp.dirname(TINY_CONFIG), 'resnet18_shapes_tiyn.py')
+    proc = run_tool('test.py', missing, fake_checkpoint, '--work-dir',
+                    tmp_path / 'run', check=False)
+    assert_one_line_error(proc, missing, "'resnet18_shapes_tiny.py'")
+    assert not timestamp_folders(tmp_path)
+
+
+def test_resume_from_truncated_checkpoint(tmp_path, truncated_checkpoint):
+    proc = train(tmp_path / 'run', '--protocol', 'test', '--gamma', '0.1',
+                 '--resume', truncated_checkpoint)
+    assert_one_line_error(proc, truncated_checkpoint, 'truncated')
+    assert not timestamp_folders(tmp_path)
+
+
+def test_infer_missing_checkpoint(tmp_path, image):
+    missing = str(tmp_path / 'epoch_9.pth')
+    proc = run_tool('infer.py', TINY_CONFIG, missing, image, check=False)
+    assert_one_line_error(proc, missing, 'does not exist')
+    assert proc.stdout == ''
+
+
+def test_vis_cam_truncated_checkpoint(image, truncated_checkpoint):
+    proc = run_tool('visualization/vis_cam.py', image, TINY_CONFIG,
+                    truncated_checkpoint, check=False)
+    assert_one_line_error(proc, truncated_checkpoint,
+                          'does not open as a checkpoint')
+
+
+def test_vis_cam_unknown_target_class(image, fake_checkpoint):
+    proc = run_tool('visualization/vis_cam.py', image, TINY_CONFIG,
+                    fake_checkpoint, '--target-class', 'red_stripped_circle',
+                    check=False)
+    assert_one_line_error(proc, "'red_stripped_circle'",
+                          "did you mean 'red_striped_circle'?")
+
+
+def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    from mmzsl.apis.cli import CLIError, run_cli
+    spec = importlib.util.spec_from_file_location(
+        'train_tool', osp.join(osp.dirname(osp.dirname(TINY_CONFIG)), '..',
+                               '..', 'tools', 'train.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    argv = ['train.py', TINY_CONFIG, '--work-dir', str(tmp_path), '--protocol',
+            'test', '--gamma', 'abc']
+    monkeypatch.setattr('sys.argv', argv)
+    with pytest.raises(SystemExit) as e:
+        run_cli(tool.main)
+    assert e.value.code == 2
+    assert capsys.readouterr().err.startswith("error: --gamma 'abc'")
+    monkeypatch.setattr('sys.argv', argv + ['--debug'])
+    with pytest.raises(CLIError, match="--gamma 'abc'"):
+        run_cli(tool.main)
+
+
+def test_damaged_cache_is_regenerated_before_training(tmp_path):
+    """Text in a train image and half of a test image: the run regenerates
+    the cache before its first iteration and trains."""
+    from mmengine.config import Config
+    from mmpretrain.registry import DATASETS
+    params = dict(Config.fromfile(TINY_CONFIG).tiny, data_root=str(tmp_path))
+    train_set = DATASETS.build(dict(type='ShapesZSL', split='trainval',
+                                    **params))
+    test_set = DATASETS.build(dict(type='ShapesZSL', split='test', **params))
+    with open(train_set.get_data_info(0)['img_path'], 'r+b') as f:
+        f.seek(40)
+        f.write(b'some text')
+    path = test_set.get_data_info(0)['img_path']
+    data = open(path, 'rb').read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    proc = run_tool('train.py', TINY_CONFIG, '--work-dir', tmp_path / 'run',
+                    '--protocol', 'test', '--gamma', '0.1', '--no-test',
+                    '--cfg-options', *data_root_options(tmp_path),
+                    'train_cfg.max_epochs=1')
+    log = proc.stdout + proc.stderr
+    warning = log.index('is damaged')
+    assert 'differs from its sha256' in log[warning:].splitlines()[0]
+    assert warning < log.index('Epoch(train)')
+    assert (tmp_path / 'run' / 'test_protocol' / 'epoch_1.pth').is_file()
+
+
+def test_infer_reports_per_image(tmp_path, tiny_fusion_checkpoint,
+                                 shapes_root):
+    from mmengine.config import Config
+    from mmpretrain.registry import DATASETS
+    cfg = Config.fromfile(TINY_FUSION_CONFIG)
+    dataset = DATASETS.build(dict(
+        type='ShapesZSL', split='test_unseen',
+        **dict(cfg.tiny, data_root=str(shapes_root))))
+    good = [dataset.get_data_info(i)['img_path'] for i in range(2)]
+    text = tmp_path / 'notes.png'
+    text.write_text('not an image')
+    half = tmp_path / 'half.png'
+    data = open(good[0], 'rb').read()
+    half.write_bytes(data[:len(data) // 2])
+    missing = tmp_path / 'missing.png'
+    images = [good[0], str(text), str(missing), good[1], str(half)]
+    proc = run_tool('infer.py', TINY_FUSION_CONFIG, tiny_fusion_checkpoint,
+                    *images, check=False)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    # one line per image, in order (mmengine's loading message aside)
+    lines = [line for line in proc.stdout.splitlines()
+             if not line.startswith('Loads checkpoint')]
+    assert len(lines) == len(images), proc.stdout
+    names = set(dataset.metainfo['classes'])
+    for image, line in zip(images, lines):
+        assert line.startswith(f'{image}: ')
+        if image in good:
+            assert line.split(': ')[1].split(' (score')[0] in names, line
+        else:
+            assert ': error: ' in line and ' — ' in line, line
+    assert 'does not exist' in lines[2]
+    assert 'does not decode' in lines[1] and 'does not decode' in lines[4]
+    assert 'Traceback' not in proc.stderr
+
+
+def test_every_config_passes_the_type_check():
+    """No false alarm: every shipped config's types are registered."""
+    import mmzsl  # noqa: F401
+    from mmzsl.apis.cli import check_registry_types, load_config
+    root = osp.dirname(osp.dirname(TINY_CONFIG))
+    configs = [
+        p for p in glob.glob(
+            osp.join(root, '..', '..', 'configs', '**', '*.py'),
+            recursive=True) if '_base_' not in p
+    ] + glob.glob(osp.join(root, 'configs', '*.py'))
+    assert len(configs) > 20
+    for path in configs:
+        check_registry_types(load_config(path))
