@@ -6,7 +6,19 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2),
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=1,
+        max_keep_ckpts=2,
+        # GZSLMetric's scores are better when greater: save_best='auto' (the
+        # first, zsl/T1) or any of them then needs no rule; mmengine cannot
+        # infer it from these names. Listing keys replaces mmengine's
+        # defaults, so they follow. zsl/gamma is a setting, not a score.
+        greater_keys=[
+            'zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H', 'zsl/AUSUC', 'zsl/S_uncal',
+            'zsl/U_uncal', 'zsl/H_uncal', 'acc', 'top', 'AR@', 'auc',
+            'precision', 'mAP', 'mDice', 'mIoU', 'mAcc', 'aAcc'
+        ]),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
 )

@@ -209,6 +209,9 @@ def run_test(runner: Runner, out_dir: str, extra: Optional[dict] = None
     if is_main_process():
         record = {k: float(v) for k, v in metrics.items()
                   if isinstance(v, (int, float))}
+        # mmengine's LoggerHook writes test metrics to its JSON log only;
+        # the visualiser's backends (scalars.json, TensorBoard) get them here
+        runner.visualizer.add_scalars(dict(record), step=runner.iter)
         record['world_size'] = get_dist_info()[1]
         if extra:
             record.update(extra)

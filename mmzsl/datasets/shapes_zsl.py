@@ -29,7 +29,7 @@ from .splits import VAL_PROTOCOL_SPLITS, check_split, default_test_mode
 
 #: Bumped whenever the rendering or the cache layout changes, so that a cache
 #: written by another version is never reused.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: sha256 of every image and mask, by path relative to the cache folder
 MANIFEST_FILE = 'manifest.json'
 
@@ -282,13 +282,15 @@ class ShapesZSL(BaseDataset):
     random stream, and written once as PNG files (with their binary object
     masks) into a cache folder under ``data_root`` whose name is a hash of
     every generation parameter: ``<data_root>/shapes_zsl-<hash>/`` holding
-    ``images/<class>/<n>.png``, ``masks/<class>/<n>.png``, ``meta.json``
-    and ``manifest.json`` (the sha256 of every image and mask). The folder
-    is generated in a temporary sibling folder and renamed into place when
-    complete, so concurrent processes (e.g. DDP ranks) are safe. The same
-    parameters always give byte-identical files. Every build checks the
-    files against the manifest; a damaged cache (a changed, truncated or
-    missing file) is regenerated before any training starts.
+    ``images/<class>/<class>_<n>.png`` (file names unique across classes, so
+    that tools which name outputs after them, e.g. ``tools/test.py
+    --show-dir``, do not overwrite), ``masks/<class>/<class>_<n>.png``,
+    ``meta.json`` and ``manifest.json`` (the sha256 of every image and
+    mask). The folder is generated in a temporary sibling folder and renamed
+    into place when complete, so concurrent processes (e.g. DDP ranks) are
+    safe. The same parameters always give byte-identical files. Every build
+    checks the files against the manifest; a damaged cache (a changed,
+    truncated or missing file) is regenerated before any training starts.
 
     Splits (``gt_label`` is always the index into all ``C`` classes):
 
@@ -522,8 +524,8 @@ class ShapesZSL(BaseDataset):
             for index, tag in enumerate(tags):
                 records.append(
                     dict(
-                        img_path=f'images/{name}/{index:04d}.png',
-                        mask_path=f'masks/{name}/{index:04d}.png',
+                        img_path=f'images/{name}/{name}_{index:04d}.png',
+                        mask_path=f'masks/{name}/{name}_{index:04d}.png',
                         gt_label=label,
                         index=index,
                         split=tag))
