@@ -19,19 +19,15 @@ from typing import Callable, Iterable, List, Optional, Sequence, Union
 import torch
 from mmengine.config import Config
 
+from mmzsl.utils import missing_launcher_env, read_gamma
+
 __all__ = [
     'CLIError', 'add_debug_flag', 'run_cli', 'load_config', 'check_checkpoint',
     'check_image', 'check_gamma', 'check_amp', 'check_device',
-    'check_launcher',
-    'check_registry_types', 'check_class_name', 'checkpoint_classes'
+    'check_launcher', 'check_registry_types', 'check_class_name',
+    'checkpoint_classes'
 ]
 
-#: Environment variables each launcher needs (set by torchrun, srun, mpirun).
-LAUNCHER_ENV = {
-    'pytorch': ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT'),
-    'slurm': ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST'),
-    'mpi': ('OMPI_COMM_WORLD_RANK', 'OMPI_COMM_WORLD_SIZE'),
-}
 _LAUNCHER_TOOL = {
     'pytorch': 'tools/dist_train.sh (torchrun)',
     'slurm': 'tools/slurm_train.sh (srun)',
@@ -270,7 +266,6 @@ def check_gamma(value: Optional[str]) -> Union[str, float, None]:
         return float(value)
     except ValueError:
         pass
-    from mmzsl.utils import read_gamma
     if not osp.isfile(value):
         raise CLIError(
             f'--gamma {value!r} is neither a number nor an existing file',
@@ -312,7 +307,7 @@ def check_launcher(launcher: str) -> None:
     ``pytorch``."""
     if launcher == 'none':
         return
-    missing = [k for k in LAUNCHER_ENV[launcher] if k not in os.environ]
+    missing = missing_launcher_env(launcher)
     if missing:
         raise CLIError(
             f'--launcher {launcher} but {", ".join(missing)} '

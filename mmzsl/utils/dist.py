@@ -5,7 +5,21 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dist import is_distributed
 
-__all__ = ['merge_launcher', 'setup_distributed']
+__all__ = ['LAUNCHER_ENV', 'merge_launcher', 'missing_launcher_env',
+           'setup_distributed']
+
+#: Environment variables each launcher sets (torchrun, srun, mpirun).
+LAUNCHER_ENV = {
+    'pytorch': ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT'),
+    'slurm': ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST'),
+    'mpi': ('OMPI_COMM_WORLD_RANK', 'OMPI_COMM_WORLD_SIZE'),
+}
+
+
+def missing_launcher_env(launcher: str) -> list:
+    """The variables of :data:`LAUNCHER_ENV` that ``launcher`` needs and
+    the environment lacks (none for ``'none'``)."""
+    return [k for k in LAUNCHER_ENV.get(launcher, ()) if k not in os.environ]
 
 
 def setup_distributed(launcher: str) -> None:
@@ -24,8 +38,7 @@ def setup_distributed(launcher: str) -> None:
         raise RuntimeError(
             f'launcher={launcher!r} without CUDA is not supported: on CPU '
             'use tools/dist_train.sh (torchrun, --launcher pytorch).')
-    missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
-               if k not in os.environ]
+    missing = missing_launcher_env(launcher)
     if missing:
         raise RuntimeError(
             f'--launcher pytorch needs the environment variables {missing}; '
