@@ -38,13 +38,14 @@ from typing import Dict, NamedTuple, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
-from mmengine.config import Config
 from mmpretrain.registry import DATASETS, TRANSFORMS
 
 import mmzsl  # noqa: F401
 from mmzsl.apis import ZeroShotInferencer
 from mmzsl.utils import write_json_atomic
 from mmzsl.apis.cam import CAM_METHODS, CraftedCAM, cam_peaks
+from mmzsl.apis.cli import (add_debug_flag, check_checkpoint,
+                            check_registry_types, load_config, run_cli)
 
 SPLITS = ('test_unseen', 'test', 'test_seen', 'trainval', 'train', 'val')
 BOX_FILE = 'bounding_boxes.txt'
@@ -229,6 +230,7 @@ def parse_args():
     parser.add_argument('--out', help='write the scores as JSON here')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='key=value overrides of the config')
+    add_debug_flag(parser)
     return parser.parse_args()
 
 
@@ -243,12 +245,14 @@ def build_dataset(cfg, split: str):
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     if args.cfg_options:
         from mmengine.config import DictAction
         parser = argparse.ArgumentParser()
         parser.add_argument('--o', nargs='+', action=DictAction)
         cfg.merge_from_dict(parser.parse_args(['--o', *args.cfg_options]).o)
+    check_registry_types(cfg)
+    check_checkpoint(args.checkpoint)
     dataset, masks = build_dataset(cfg, args.split)
     kind = type(dataset).__name__
     boxes = box_file = None
@@ -377,4 +381,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)
