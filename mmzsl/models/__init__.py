@@ -1,7 +1,6 @@
 from .backbones import AlexNetFC7, PrecomputedFeatures
-from .heads import CraftedClsHead, load_class_embeddings
+from .heads import CraftedClsHead
 
 __all__ = [
-    'AlexNetFC7', 'CraftedClsHead', 'PrecomputedFeatures',
-    'load_class_embeddings'
+    'AlexNetFC7', 'CraftedClsHead', 'PrecomputedFeatures'
 ]

@@ -1,3 +1,3 @@
-from .crafted_head import CraftedClsHead, load_class_embeddings
+from .crafted_head import CraftedClsHead
 
-__all__ = ['CraftedClsHead', 'load_class_embeddings']
+__all__ = ['CraftedClsHead']
