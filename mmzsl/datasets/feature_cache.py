@@ -17,6 +17,11 @@ cached features like xlsa17's own ``res101.mat``:
   of the state dict), the pipeline, and the images (paths and sizes). The
   file name carries the key, so a change of any of them extracts anew; a
   file whose stored key differs from its name is never read.
+- ``content_sha256``: the sha256 of ``features`` (``D x N`` float32, C
+  order). Before a cache is used, its features are decoded (once per
+  process, as the dataset reads them anyway) and checked against it: a
+  damaged cache (truncated, or bytes changed) is extracted again, like a
+  missing one.
 
 The file is written under a temporary name and renamed: an interrupted
 extraction leaves nothing that could be read.
@@ -39,6 +44,7 @@ from torch.utils.data import ConcatDataset, DataLoader
 
 from mmpretrain.registry import DATASETS, MODELS
 from mmzsl.utils.fileio import atomic_open
+from .xlsa17_io import read_mat
 
 __all__ = [
     'FeatureExtractor', 'feature_cache_file', 'cache_key', 'extract_table'
@@ -47,6 +53,8 @@ __all__ = [
 #: The splits whose images cover every image of a benchmark (or subset).
 _COVER_SPLITS = ('trainval', 'test')
 _KEY_MEMO: Dict[str, str] = {}
+# (path, size, mtime) of the caches checked whole in this process -> key
+_CHECKED: Dict[tuple, str] = {}
 
 
 class FeatureExtractor(torch.nn.Module):
@@ -137,15 +145,30 @@ def cache_key(extractor_cfg: dict,
     return _KEY_MEMO[memo], net
 
 
-def _stored_key(path: str) -> Optional[str]:
-    import scipy.io
-    try:
-        value = scipy.io.loadmat(path, variable_names=['cache_key'])
-    except Exception:  # damaged or not a .mat: not a cache to read
+def _content_hash(features: np.ndarray) -> str:
+    return hashlib.sha256(
+        np.ascontiguousarray(features, dtype=np.float32).tobytes()).hexdigest()
+
+
+def _intact_key(path: str) -> Optional[str]:
+    """The key of a cache whose features match their stored hash; None for
+    a missing, damaged or foreign file."""
+    if not osp.isfile(path):
         return None
-    if 'cache_key' not in value:
-        return None
-    return str(np.asarray(value['cache_key']).ravel()[0])
+    stat = os.stat(path)
+    stamp = (osp.realpath(path), stat.st_size, stat.st_mtime_ns)
+    if stamp not in _CHECKED:
+        try:
+            mat = read_mat(path, ['cache_key', 'content_sha256', 'features'],
+                           about='a feature cache')
+        except ValueError:  # damaged or not a .mat: not a cache to read
+            return None
+        if len(mat) != 3 or str(np.asarray(
+                mat['content_sha256']).ravel()[0]) != _content_hash(
+                    mat['features']):
+            return None
+        _CHECKED[stamp] = str(np.asarray(mat['cache_key']).ravel()[0])
+    return _CHECKED[stamp]
 
 
 def _cover_datasets(feature_dataset, images: dict,
@@ -214,7 +237,7 @@ def _cache_file(feature_dataset, images, extractor, pipeline, cache_dir,
             str(extractor.get('backbone', {}).get('type', 'backbone'))
         ])))
     path = osp.join(cache_dir, f'{stem}_{key[:16]}.mat')
-    if get_rank() == 0 and _stored_key(path) != key:
+    if get_rank() == 0 and _intact_key(path) != key:
         if osp.exists(path):
             print_log(f'feature cache {path} is damaged or was built from '
                       'other inputs; extracting anew.', logger='current')
@@ -222,7 +245,7 @@ def _cache_file(feature_dataset, images, extractor, pipeline, cache_dir,
             net = FeatureExtractor(**copy.deepcopy(extractor))
         _extract(net, datasets, path, key, batch_size, num_workers)
     barrier()
-    if _stored_key(path) != key:
+    if _intact_key(path) != key:
         raise RuntimeError(f'feature cache {path} was not written (or was '
                            'changed while it was read); run again.')
     return path
@@ -291,7 +314,8 @@ def _extract(net: FeatureExtractor, datasets: Sequence, path: str, key: str,
                 features=table,
                 labels=labels.reshape(-1, 1).astype(np.float64),
                 image_files=cells,
-                cache_key=key),
+                cache_key=key,
+                content_sha256=_content_hash(table)),
             do_compression=True)
     print_log(f'feature cache written: {path} ({table.shape[0]}-d)',
               logger='current')

@@ -117,16 +117,22 @@ def test_changed_inputs_extract_anew(tmp_path):
     assert len(caches(tmp_path)) == 3 and first[0] in caches(tmp_path)
 
 
-def test_damaged_cache_is_extracted_again(tmp_path):
+@pytest.mark.parametrize('damage', ['truncated', 'bytes changed'])
+def test_damaged_cache_is_extracted_again(tmp_path, damage):
     ds = build(tmp_path)
     path = tmp_path / caches(tmp_path)[0]
     expected = ds[0]['inputs']
     data = path.read_bytes()
-    path.write_bytes(data[:len(data) // 2])  # truncated
+    if damage == 'truncated':
+        path.write_bytes(data[:len(data) // 2])
+    else:  # text over the middle of the features, the key intact
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + b'some text' + data[middle + 9:])
     mmzsl.datasets.xlsa17_io.clear_mat_cache()
     again = build(tmp_path)
-    assert len(path.read_bytes()) > len(data) // 2  # written anew, whole
-    assert feature_cache._stored_key(str(path)) is not None
+    # written anew, whole (the MATLAB header's date differs)
+    assert len(path.read_bytes()) == len(data)
+    assert feature_cache._intact_key(str(path)) is not None
     torch.testing.assert_close(again[0]['inputs'], expected)
 
 
