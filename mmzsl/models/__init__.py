@@ -1,6 +1,9 @@
 from .backbones import AlexNetFC7, PrecomputedFeatures
-from .heads import CraftedClsHead
+from .heads import (ALEHead, CompatibilityHead, CraftedClsHead, ESZSLHead,
+                    SAEHead)
+from .losses import ZSLRankingLoss
 
 __all__ = [
-    'AlexNetFC7', 'CraftedClsHead', 'PrecomputedFeatures'
+    'AlexNetFC7', 'ALEHead', 'CompatibilityHead', 'CraftedClsHead',
+    'ESZSLHead', 'PrecomputedFeatures', 'SAEHead', 'ZSLRankingLoss'
 ]

@@ -1,0 +1,3 @@
+from .closed_form_loop import ClosedFormTrainLoop
+
+__all__ = ['ClosedFormTrainLoop']

@@ -1,0 +1,3 @@
+from .ranking_loss import ZSLRankingLoss
+
+__all__ = ['ZSLRankingLoss']
