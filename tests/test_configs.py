@@ -13,6 +13,8 @@ from tests.conftest import CUB_REAL, REPO
 from tests.test_datasets.xlsa17_fixtures import make_xlsa17
 
 CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs', 'crafting', '*.py')))
+BASELINE_CONFIGS = sorted(
+    glob.glob(osp.join(REPO, 'configs', 'baselines', '*.py')))
 BACKBONES = ('resnet101', 'densenet201', 'alexnet', 'darknet53')
 BENCHMARKS = ('cub', 'awa2', 'sun', 'flo')
 RULES = ('semantic', 'visual', 'fusion')
@@ -43,6 +45,16 @@ def test_paper_grid_is_complete():
     assert not missing
 
 
+def test_baseline_grid_is_complete():
+    names = {osp.basename(p) for p in BASELINE_CONFIGS}
+    expected = {
+        f'{m}_{f}.py' for m in ('eszsl', 'sae', 'ale')
+        for f in ['features-lite0_cub50'] +
+        [f'features_{d}' for d in BENCHMARKS]
+    }
+    assert names == expected
+
+
 def _build_model(cfg):
     model_cfg = copy.deepcopy(cfg.model)
     if model_cfg.backbone.type == 'TIMMBackbone':
@@ -52,7 +64,8 @@ def _build_model(cfg):
     return MODELS.build(model_cfg)
 
 
-@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+@pytest.mark.parametrize('path', CONFIGS + BASELINE_CONFIGS,
+                         ids=osp.basename)
 def test_config_builds(path, tmp_path, split_folders):
     cfg = Config.fromfile(path)
     model = _build_model(cfg)
@@ -93,6 +106,19 @@ def test_config_builds(path, tmp_path, split_folders):
         assert head.prototypes.shape[1] == head.in_channels
     if name.startswith('resnet18_shapes') and head.rules_type != 'semantic':
         assert set(cfg.load_from_per_protocol) == {'val', 'test'}
+    if path in BASELINE_CONFIGS:
+        # the baselines differ from the crafting config they start from
+        # in the head (and the train loop) only
+        source = name.split('_', 1)[1][:-len('.py')] + '_semantic.py'
+        crafting = Config.fromfile(osp.join(REPO, 'configs', 'crafting',
+                                            source))
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
+                    'val_evaluator', 'test_evaluator', 'custom_hooks'):
+            assert cfg[key] == crafting[key], key
+        assert cfg.model.backbone == crafting.model.backbone
+        closed_form = head.closed_form
+        assert (cfg.train_cfg.get('type') == 'ClosedFormTrainLoop') == \
+            closed_form
     if name.split('_')[0] in BACKBONES:
         # ImageNet-pretrained: exactly one source of weights, never none
         assert len(list(pretrained_sources(cfg.model))) == 1

@@ -1,0 +1,17 @@
+# ESZSL (Romera-Paredes & Torr 2015) on the cached EfficientNet-Lite0
+# features of CUB classes 001-050: the same datasets, splits, GZSLMetric,
+# calibration and protocols as configs/crafting/features-lite0_cub50_*.py.
+# Closed form, fitted in one pass (ClosedFormTrainLoop), under a second.
+#   MMZSL_DATA=/path/to/data python tools/train.py configs/baselines/eszsl_features-lite0_cub50.py
+_base_ = ['../crafting/features-lite0_cub50_semantic.py']
+
+model = dict(
+    head=dict(
+        _delete_=True,
+        type='ESZSLHead',
+        num_classes={{_base_.model.head.num_classes}},
+        in_channels={{_base_.model.head.in_channels}},
+        embed_dim={{_base_.model.head.embed_dim}},
+        feat_reg=1.0,
+        embed_reg=1.0))
+train_cfg = dict(_delete_=True, type='ClosedFormTrainLoop')

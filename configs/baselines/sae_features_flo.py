@@ -1,0 +1,21 @@
+# SAE, the semantic autoencoder (Kodirov et al. 2017) on FLO's ResNet-101 features (res101.mat of xlsa17):
+# the same datasets, splits, GZSLMetric, calibration and protocols as
+# configs/crafting/features_flo_semantic.py. Closed form (a Sylvester equation), fitted in one pass (ClosedFormTrainLoop).
+#   python tools/train.py configs/baselines/sae_features_flo.py
+# The hyper-parameters are those chosen on the val protocol of the Lite0
+# features of CUB classes 001-050 (docs/val_sweeps.md, "Baselines"): no
+# res101.mat was at hand to choose them on. Re-choose them on yours:
+#   python tools/analysis_tools/val_sweep.py configs/baselines/sae_features_flo.py --set model.head.reg=0.1,1,10 --set model.head.space=semantic,visual --folds 1 2 3
+_base_ = ['../crafting/features_flo_semantic.py']
+
+model = dict(
+    head=dict(
+        _delete_=True,
+        num_classes={{_base_.model.head.num_classes}},
+        in_channels={{_base_.model.head.in_channels}},
+        embed_dim={{_base_.model.head.embed_dim}},
+        type='SAEHead',
+        reg=1.0,
+        space='visual',
+        ridge=0.1))
+train_cfg = dict(_delete_=True, type='ClosedFormTrainLoop')

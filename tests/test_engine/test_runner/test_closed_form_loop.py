@@ -1,0 +1,86 @@
+"""ClosedFormTrainLoop through tools/train.py on features in the xlsa17
+format (AWA2's real split file, a stand-in res101.mat): the Runner's fit is
+the head's fit on the training split, on one and on two processes."""
+import os
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmpretrain.registry import DATASETS, MODELS
+
+import mmzsl  # noqa: F401  (safe loading, registration)
+from tests.conftest import REPO, run_tool, xlsa17_options
+from tests.test_datasets.xlsa17_fixtures import FEATURE_DIM
+from tests.test_tools.test_dist_train import run_script
+
+pytestmark = pytest.mark.shared_data  # AWA2's real att_splits.mat
+
+CONFIG = os.path.join(REPO, 'configs', 'baselines',
+                      'eszsl_features_awa2.py')
+
+
+def options(awa2_folders):
+    return [*xlsa17_options(awa2_folders['split_root']),
+            f'model.backbone.feature_dim={FEATURE_DIM}',
+            f'model.head.in_channels={FEATURE_DIM}']
+
+
+def head_weight(work):
+    ckpt = torch.load(work / 'val_protocol' / 'epoch_1.pth',
+                      weights_only=True)
+    assert ckpt['meta']['epoch'] == 1
+    return ckpt['state_dict']['head.projection.weight']
+
+
+@pytest.fixture(scope='module')
+def single_run(awa2_folders, tmp_path_factory):
+    work = tmp_path_factory.mktemp('eszsl_single')
+    proc = run_tool('train.py', CONFIG, '--protocol', 'val', '--work-dir',
+                    work, '--cfg-options', *options(awa2_folders))
+    return work, proc.stdout + proc.stderr
+
+
+def training_split(awa2_folders):
+    cfg = Config.fromfile(CONFIG)
+    dataset = DATASETS.build(dict(
+        cfg.train_dataloader.dataset, split='train',
+        split_root=awa2_folders['split_root']))
+    feats, labels = [], []
+    for i in range(len(dataset)):
+        info = dataset.get_data_info(i)
+        feats.append(info['feat'])
+        labels.append(info['gt_label'])
+    return cfg, dataset, np.stack(feats), np.asarray(labels)
+
+
+def test_runner_fit_is_the_heads_fit_on_the_training_split(
+        single_run, awa2_folders):
+    work, log = single_run
+    cfg, dataset, feats, labels = training_split(awa2_folders)
+    meta = dataset.metainfo
+    head = MODELS.build(dict(cfg.model.head, in_channels=FEATURE_DIM))
+    head.set_class_rules(dataset.class_embeddings, meta['seen_ids'],
+                         meta['unseen_ids'])
+    head.fit((torch.from_numpy(feats).float(), ), torch.from_numpy(labels))
+    torch.testing.assert_close(head_weight(work), head.projection.weight,
+                               rtol=1e-5, atol=1e-7)
+    assert f'fitted in closed form on {len(dataset)} training images' in log
+    # one validation after the fit chose gamma
+    assert (work / 'val_protocol' / 'calibration.json').is_file()
+
+
+def test_two_processes_fit_the_same_head(single_run, awa2_folders,
+                                         tmp_path):
+    work, _ = single_run
+    _, dataset, _, _ = training_split(awa2_folders)
+    assert len(dataset) % 2 == 1  # two ranks: the sampler pads one copy
+    proc = run_script('dist_train.sh', CONFIG, 2, '--protocol', 'val',
+                      '--work-dir', tmp_path / 'run', '--cfg-options',
+                      *options(awa2_folders))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    # every image once: the sampler's padding copies are dropped
+    assert (f'fitted in closed form on {len(dataset)} training images'
+            in proc.stdout + proc.stderr)
+    torch.testing.assert_close(head_weight(tmp_path / 'run'),
+                               head_weight(work), rtol=1e-4, atol=1e-6)
