@@ -208,10 +208,21 @@ def check_checkpoint(path: str, what: str = 'checkpoint') -> dict:
 
 
 def checkpoint_classes(ckpt: dict) -> Optional[List[str]]:
-    """The class names a checkpoint carries (``meta.dataset_meta``)."""
+    """The class names of a checkpoint that its head scores.
+
+    All names of ``meta.dataset_meta['classes']``, restricted to the
+    protocol's classes (seen or unseen) when the state dict has the crafted
+    head's ``seen_mask`` and ``unseen_mask``. None without names.
+    """
     meta = (ckpt.get('meta') or {}).get('dataset_meta') or {}
-    classes = meta.get('classes')
-    return list(classes) if classes else None
+    classes = list(meta.get('classes') or [])
+    state = ckpt.get('state_dict') or {}
+    masks = [v for k, v in state.items()
+             if k.endswith(('.seen_mask', '.unseen_mask'))]
+    if len(masks) == 2 and all(len(m) == len(classes) for m in masks):
+        scored = masks[0].bool() | masks[1].bool()
+        classes = [c for c, keep in zip(classes, scored.tolist()) if keep]
+    return classes or None
 
 
 def check_class_name(name: str, classes: Sequence[str],
@@ -224,7 +235,7 @@ def check_class_name(name: str, classes: Sequence[str],
     if name in classes or (name.isdigit() and int(name) < len(classes)):
         return
     raise CLIError(
-        f'{option} {name!r} is not a class of the checkpoint'
+        f'{option} {name!r} is not a class the checkpoint scores'
         f'{_close(name, classes)}',
         f'give one of its {len(classes)} class names (e.g. '
         f'{classes[0]!r}) or an index')

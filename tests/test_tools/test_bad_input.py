@@ -218,3 +218,16 @@ def test_every_config_passes_the_type_check():
     assert len(configs) > 20
     for path in configs:
         check_registry_types(load_config(path))
+
+
+def test_a_class_outside_the_protocol_is_refused_up_front():
+    from mmzsl.apis.cli import CLIError, check_class_name, checkpoint_classes
+    ckpt = dict(meta=dict(dataset_meta=dict(classes=CLASSES)),
+                state_dict={'head.seen_mask': torch.tensor([1, 0, 0]),
+                            'head.unseen_mask': torch.tensor([0, 1, 0])})
+    scored = checkpoint_classes(ckpt)
+    assert scored == CLASSES[:2]
+    check_class_name('blue_dotted_square', scored)
+    with pytest.raises(CLIError, match="'green_solid_star' is not a class "
+                       'the checkpoint scores'):
+        check_class_name('green_solid_star', scored)
