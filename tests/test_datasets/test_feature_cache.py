@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import scipy.io
 import torch
-from mmengine.dataset import Compose, pseudo_collate
-from mmpretrain.registry import DATASETS, TRANSFORMS
+from mmengine.dataset import pseudo_collate
+from mmpretrain.registry import DATASETS
 
 import mmzsl  # noqa: F401
 from mmzsl.datasets import feature_cache
