@@ -1,9 +1,11 @@
-from .hooks import (CalibrationHook, RandomStateHook, SetClassRulesHook,
-                    VisualPrototypeHook, get_crafted_head, get_zsl_dataset)
+from .hooks import (CalibrationHook, ChannelsLastHook, RandomStateHook,
+                    SetClassRulesHook, VisualPrototypeHook, get_crafted_head,
+                    get_zsl_dataset)
 from .runner import ClosedFormTrainLoop
 
 __all__ = [
     'ClosedFormTrainLoop',
-    'CalibrationHook', 'SetClassRulesHook', 'RandomStateHook',
+    'CalibrationHook', 'ChannelsLastHook', 'SetClassRulesHook',
+    'RandomStateHook',
     'get_crafted_head', 'get_zsl_dataset', 'VisualPrototypeHook'
 ]
