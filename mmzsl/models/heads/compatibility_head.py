@@ -138,7 +138,7 @@ class CompatibilityHead(CraftedClsHead):
         outside ``active``. It replaces the crafted head's softmax average,
         so ``pred_score``, ``forward`` and the inferencer's scores are all
         compatibilities, and ``gamma`` is on their scale."""
-        scores = logits['semantic']
+        scores, = logits.values()  # one branch
         return scores if active is None else scores.masked_fill(
             ~active, float('-inf'))
 

@@ -2,7 +2,6 @@
 from typing import Tuple
 
 import numpy as np
-import scipy.linalg
 import torch
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
@@ -22,7 +21,7 @@ class SAEHead(CompatibilityHead):
 
     ``(S S^T) W + W (l X X^T) = (1 + l) S X^T``
 
-    (``scipy.linalg.solve_sylvester``). The system is singular when the
+    (solved in the eigenbases of its two symmetric matrices). The system is singular when the
     features and the class embeddings of the training images both have a
     null direction, e.g. with fewer training images than feature
     dimensions (1,196 images of 1,280-d Lite0 features on the val protocol
@@ -86,17 +85,23 @@ class SAEHead(CompatibilityHead):
         a = s.T @ s  # S S^T
         b = self.reg * (x.T @ x) + self.ridge * np.eye(x.shape[1])
         c = (1.0 + self.reg) * (s.T @ x)  # (1 + l) S X^T
-        # solvable iff no eigenvalue of A is minus one of B; both are
-        # positive semi-definite, so only a common null direction hurts
-        low = np.linalg.eigvalsh(a)[0] + np.linalg.eigvalsh(b)[0]
-        scale = np.abs(a).max() + np.abs(b).max()
-        if not low > 1e-10 * scale:
+        # A and B are symmetric: with A = U diag(la) U' and B = V diag(lb)
+        # V', the equation is diagonal in those bases, W = U [(U'CV) /
+        # (la_i + lb_j)] V' (what scipy.linalg.solve_sylvester computes
+        # through Schur forms, 3-4x faster here and with the eigenvalues for
+        # the check). Both are positive semi-definite, so it is singular
+        # only where both have a null direction.
+        la, u = np.linalg.eigh(a)
+        lb, v = np.linalg.eigh(b)
+        denominator = la[:, None] + lb[None, :]
+        scale = max(abs(la[-1]), abs(lb[-1]))
+        if not denominator.min() > 1e-10 * scale:
             raise ValueError(
                 'the SAE Sylvester system is singular: the class embeddings '
                 'of the training images and the features both have a null '
                 f'direction ({x.shape[0]} images of {x.shape[1]}-d features)'
                 f'; raise model.head.ridge (now {self.ridge:g}; e.g. 1e-3).')
-        w = scipy.linalg.solve_sylvester(a, b, c)
+        w = u @ ((u.T @ c @ v) / denominator) @ v.T
         if not np.isfinite(w).all():
             raise ValueError('the SAE solution is not finite; raise '
                              f'model.head.reg (now {self.reg:g}).')
