@@ -15,6 +15,10 @@ SEMANTIC = os.path.join(REPO, 'configs', 'crafting',
                         'features-lite0_cub50_semantic.py')
 FUSION = os.path.join(REPO, 'configs', 'crafting',
                       'features-lite0_cub50_fusion.py')
+BASELINES = [
+    os.path.join(REPO, 'configs', 'baselines', f'{name}_features-lite0_cub50.py')
+    for name in ('eszsl', 'sae', 'ale')
+]
 ENV = {'MMZSL_DATA': CUB_REAL}
 
 
@@ -54,24 +58,79 @@ def test_check_tool_prints_the_subset_counts():
     assert 'OK:' in proc.stdout
 
 
-@pytest.mark.parametrize('config', [SEMANTIC, FUSION])
-def test_cached_features_learn_on_both_protocols(config, lite0_cache,
-                                                 tmp_path):
-    work = tmp_path / 'run'
-    proc = run_tool('train.py', config, '--work-dir', work, '--cfg-options',
-                    *cache_options(lite0_cache), env=ENV)
-    assert 'extracting features' not in proc.stdout + proc.stderr
+@pytest.fixture(scope='module')
+def comparison(lite0_cache, tmp_path_factory):
+    """The baselines and semantic crafting through compare_methods.py."""
+    work = tmp_path_factory.mktemp('compare')
+    args = [*BASELINES, SEMANTIC, '--work-dir', work, '--cfg-options',
+            *cache_options(lite0_cache)]
+    proc = run_tool('analysis_tools/compare_methods.py', *args, env=ENV,
+                    timeout=900)
+    return work, args, proc
+
+
+def check_real_run(work, log):
+    assert 'extracting features' not in log
     results = read_json(work / 'zsl_results.json')
+    for key in ('S_uncal', 'U_uncal', 'H_uncal'):
+        assert f'zsl/{key}' in results
+    calibration = read_json(work / 'val_protocol' / 'calibration.json')
+    assert results['zsl/gamma'] == pytest.approx(calibration['gamma'])
+    return results
+
+
+def test_fusion_learns_on_both_protocols(lite0_cache, tmp_path):
+    work = tmp_path / 'run'
+    proc = run_tool('train.py', FUSION, '--work-dir', work, '--cfg-options',
+                    *cache_options(lite0_cache), env=ENV)
+    check_crafting(check_real_run(work, proc.stdout + proc.stderr))
+
+
+def check_crafting(results):
     # 10 unseen classes: chance is 10 % T1; 50 classes: 2 % for S and U
     assert results['zsl/T1'] > 45
     assert results['zsl/H'] > 35
     assert results['zsl/AUSUC'] > 25
-    for key in ('S_uncal', 'U_uncal', 'H_uncal'):
-        assert f'zsl/{key}' in results
     # uncalibrated GZSL favours the seen classes; calibration fixes it
     assert results['zsl/U'] > results['zsl/U_uncal']
-    calibration = read_json(work / 'val_protocol' / 'calibration.json')
-    assert results['zsl/gamma'] == pytest.approx(calibration['gamma'])
+
+
+@pytest.mark.timeout(900)  # four runs of both protocols
+def test_baselines_and_crafting_in_one_table(comparison):
+    work, args, proc = comparison
+    rows = {row['config']: row
+            for row in read_json(work / 'compare.json')['rows']}
+    assert list(rows) == [*BASELINES, SEMANTIC]
+    for config in BASELINES + [SEMANTIC]:
+        stem = os.path.splitext(os.path.basename(config))[0]
+        log = (work / stem / 'compare_run.log').read_text()
+        results = check_real_run(work / stem, log)
+        # same numbers in the table as in the run's results
+        assert rows[config]['metrics']['H'] == results['zsl/H']
+        if config == SEMANTIC:
+            check_crafting(results)
+    for config in BASELINES:
+        # 10 unseen classes (T1 chance 10 %), 50 classes (S/U chance 2 %)
+        assert rows[config]['baseline']
+        assert rows[config]['metrics']['T1'] > 30
+        assert rows[config]['metrics']['H'] > 25
+    # the closed forms were fitted (their time is in the table); ALE
+    # trains by epochs
+    assert rows[BASELINES[0]]['fit'] > 0 and rows[BASELINES[1]]['fit'] > 0
+    assert rows[BASELINES[2]]['fit'] is None
+    best_t1 = max(rows[c]['metrics']['T1'] for c in BASELINES)
+    best_h = max(rows[c]['metrics']['H'] for c in BASELINES)
+    semantic = rows[SEMANTIC]
+    assert semantic['t1_ratio'] == pytest.approx(
+        semantic['metrics']['T1'] / best_t1)
+    assert semantic['h_ratio'] == pytest.approx(
+        semantic['metrics']['H'] / best_h)
+    table = (work / 'compare.md').read_text()
+    assert table.count('| ESZSL |') == 1 and 'compare_methods.py' in table
+    # a second call reads the finished runs back
+    again = run_tool('analysis_tools/compare_methods.py', *args, env=ENV)
+    assert again.stdout.count('read back') == 4
+    assert (work / 'compare.md').read_text() == table
 
 
 def test_val_sweep_writes_the_table_and_resumes(lite0_cache, tmp_path):

@@ -74,22 +74,27 @@ def point_name(point: Dict[str, object], fold: int) -> str:
 
 
 def run_point(config: str, work_dir: str, options: List[str],
-              timeout: float) -> float:
-    """Run the val protocol of one point; return its wall time."""
+              timeout: float, protocol: str = 'val',
+              log_name: str = 'sweep_run.log') -> float:
+    """Run ``tools/train.py`` on one protocol (``'val'``) or on the whole
+    benchmark (``None``: val, then test protocol and test) with its output
+    in ``<work_dir>/<log_name>``; return its wall time."""
     os.makedirs(work_dir, exist_ok=True)
     cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-           '--protocol', 'val', '--work-dir', work_dir]
+           '--work-dir', work_dir]
+    if protocol is not None:
+        cmd += ['--protocol', protocol]
     if options:
         cmd += ['--cfg-options', *options]
     start = time.perf_counter()
-    with open(osp.join(work_dir, 'sweep_run.log'), 'w') as log:
+    log_path = osp.join(work_dir, log_name)
+    with open(log_path, 'w') as log:
         proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
                               timeout=timeout, cwd=os.getcwd())
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f'error: the run of {work_dir} failed (exit '
-                         f'{proc.returncode}); see '
-                         f'{osp.join(work_dir, "sweep_run.log")}')
+                         f'{proc.returncode}); see {log_path}')
     return wall
 
 
@@ -101,19 +106,27 @@ def fmt(value) -> str:
     return str(value)
 
 
+def markdown_table(title: str, head: Sequence[str],
+                   body: List[Sequence[str]]) -> str:
+    """A title line, a blank line and a markdown table."""
+    lines = [title, '', '| ' + ' | '.join(head) + ' |',
+             '|' + '---|' * len(head)]
+    lines += ['| ' + ' | '.join(cells) + ' |' for cells in body]
+    return '\n'.join(lines) + '\n'
+
+
 def markdown(rows: List[dict], keys: Sequence[str], title: str) -> str:
     head = list(keys) + ['folds'] + list(COLUMNS) + ['H per fold',
                                                      'wall s']
-    lines = [title, '', '| ' + ' | '.join(head) + ' |',
-             '|' + '---|' * len(head)]
+    body = []
     for row in rows:
         cells = [str(row['point'][k]) for k in keys]
         cells.append(','.join(str(f or 'cfg') for f in row['folds']))
         cells += [fmt(row['metrics'].get(c)) for c in COLUMNS]
         cells.append(' / '.join(fmt(h) for h in row['h_per_fold']))
         cells.append(f'{row["wall"]:.0f}')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        body.append(cells)
+    return markdown_table(title, head, body)
 
 
 def main():

@@ -1,0 +1,160 @@
+"""Run several configs through the whole benchmark and write one table.
+
+    MMZSL_DATA=/path/to/cub_real python tools/analysis_tools/compare_methods.py \\
+        configs/baselines/eszsl_features-lite0_cub50.py \\
+        configs/baselines/sae_features-lite0_cub50.py \\
+        configs/baselines/ale_features-lite0_cub50.py \\
+        configs/crafting/features-lite0_cub50_{semantic,visual,fusion}.py
+
+Each config runs as ``tools/train.py CONFIG`` (val protocol, where gamma is
+chosen on the validation classes, then test protocol and test) in
+``<work-dir>/<config name>``. The table has, per method, the test-protocol
+T1, the uncalibrated S/U/H (gamma = 0, Xian et al.'s tables), the calibrated
+S/U/H (gamma from the val protocol), AUSUC, gamma, the wall time of the
+whole run and, for closed-form baselines, the time of the fit itself. Each
+method that is not a baseline (a head that is not a ``CompatibilityHead``)
+gets the ratio of its T1 and H to the best baseline's (the highest T1 and the
+highest H among the baselines of the table). It is printed and written to
+``<work-dir>/compare.md`` (and ``.json``). Finished runs are read back, not
+run again.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import re
+import sys
+from typing import List, Optional, Tuple
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+from val_sweep import COLUMNS, fmt, markdown_table, run_point  # noqa: E402
+
+from mmzsl.utils import atomic_open, write_json_atomic  # noqa: E402
+
+RUN_RECORD = 'compare_run.json'
+LOG_NAME = 'compare_run.log'
+FIT_LINE = re.compile(r'fitted in closed form .* fit ([0-9.]+) s\.')
+
+
+def method_name(config: str) -> Tuple[str, bool]:
+    """A label for the table and whether the config is a baseline."""
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+
+    import mmzsl  # noqa: F401
+    from mmzsl.models import CompatibilityHead
+    head = Config.fromfile(config).model.head
+    cls = MODELS.get(head.type)
+    if cls is None:
+        raise SystemExit(f'error: {config}: model.head.type={head.type!r} '
+                         'is not registered.')
+    baseline = issubclass(cls, CompatibilityHead)
+    if baseline:
+        name = head.type[:-len('Head')] if head.type.endswith('Head') \
+            else head.type
+        if 'space' in head:
+            name += f' ({head.space} space)'
+        return name, True
+    return f'crafting, {head.get("rules", "semantic")}', False
+
+
+def fit_seconds(log_path: str) -> Optional[float]:
+    """The closed-form fit time of the test protocol (the last fit of the
+    log), if the run fitted one."""
+    with open(log_path, errors='replace') as f:
+        found = FIT_LINE.findall(f.read())
+    return float(found[-1]) if found else None
+
+
+def markdown(rows: List[dict], title: str) -> str:
+    head = ['method', 'config'] + list(COLUMNS) + [
+        'run s', 'fit s', 'T1 / best baseline', 'H / best baseline']
+    body = []
+    for row in rows:
+        cells = [row['method'], f'`{osp.basename(row["config"])}`']
+        cells += [fmt(row['metrics'].get(c)) for c in COLUMNS]
+        cells.append(f'{row["wall"]:.0f}')
+        cells.append('' if row.get('fit') is None else f'{row["fit"]:.2f}')
+        cells += ['' if row.get(k) is None else f'{row[k]:.2f}'
+                  for k in ('t1_ratio', 'h_ratio')]
+        body.append(cells)
+    return markdown_table(title, head, body)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description='Whole-benchmark runs of several configs -> one table '
+        '(baselines and crafting on the same data, metric and calibration)')
+    parser.add_argument('configs', nargs='+')
+    parser.add_argument('--work-dir', default=osp.join('work_dirs',
+                                                       'compare'))
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='key=value overrides for every config')
+    parser.add_argument('--timeout', type=float, default=3600,
+                        help='seconds per run. Defaults to 3600')
+    args = parser.parse_args()
+    for config in args.configs:
+        if not osp.isfile(config):
+            raise SystemExit(f'error: config {config} does not exist.')
+
+    rows = []
+    for k, config in enumerate(args.configs, 1):
+        method, baseline = method_name(config)
+        stem = osp.splitext(osp.basename(config))[0]
+        work_dir = osp.join(args.work_dir, stem)
+        record = osp.join(work_dir, RUN_RECORD)
+        if osp.isfile(record):
+            with open(record) as f:
+                row = json.load(f)
+            how = 'read back'
+        else:
+            print(f'[{k}/{len(args.configs)}] {config}: both protocols in '
+                  f'{work_dir} ...', flush=True)
+            wall = run_point(config, work_dir, args.cfg_options,
+                             args.timeout, protocol=None, log_name=LOG_NAME)
+            with open(osp.join(work_dir, 'zsl_results.json')) as f:
+                results = json.load(f)
+            row = dict(config=config, method=method, baseline=baseline,
+                       wall=wall, fit=fit_seconds(osp.join(work_dir,
+                                                            LOG_NAME)),
+                       metrics={c: results.get(f'zsl/{c}') for c in COLUMNS})
+            write_json_atomic(row, record)
+            how = f'{wall:.0f} s'
+        m = row['metrics']
+        print(f'[{k}/{len(args.configs)}] {row["method"]}: T1 '
+              f'{fmt(m["T1"])}, H {fmt(m["H"])}, H_uncal '
+              f'{fmt(m["H_uncal"])} ({how})', flush=True)
+        rows.append(row)
+
+    baselines = [r for r in rows if r['baseline']]
+    for row in rows:
+        if row['baseline'] or not baselines:
+            continue
+        row['t1_ratio'] = row['metrics']['T1'] / max(
+            b['metrics']['T1'] for b in baselines)
+        row['h_ratio'] = row['metrics']['H'] / max(
+            b['metrics']['H'] for b in baselines)
+    command = ('python tools/analysis_tools/compare_methods.py ' +
+               ' '.join(args.configs) +
+               (f' --cfg-options {" ".join(args.cfg_options)}'
+                if args.cfg_options else ''))
+    title = ('Test protocol, per-class mean top-1 %; uncalibrated = gamma 0, '
+             'calibrated = gamma chosen on the validation classes (val '
+             'protocol); ratios against the best baseline of the table '
+             f'(highest T1, highest H). Reproduce: `{command}`')
+    table = markdown(rows, title)
+    os.makedirs(args.work_dir, exist_ok=True)
+    out = osp.join(args.work_dir, 'compare.md')
+    with atomic_open(out, 'w') as f:
+        f.write(table)
+    write_json_atomic(dict(command=command, rows=rows),
+                      osp.join(args.work_dir, 'compare.json'))
+    print(table)
+    print(f'table written to {out}')
+
+
+if __name__ == '__main__':
+    main()
