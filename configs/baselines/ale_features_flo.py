@@ -1,11 +1,13 @@
-# ALE (Akata et al. 2016) on FLO's ResNet-101 features (res101.mat of xlsa17):
-# the same datasets, splits, GZSLMetric, calibration and protocols as
-# configs/crafting/features_flo_semantic.py. A bilinear compatibility trained with the rank-weighted hinge loss on the crafting config's schedule.
+# ALE (Akata et al. 2016) on FLO's ResNet-101 features (res101.mat of
+# xlsa17): the same datasets, splits, GZSLMetric, calibration and protocols
+# as configs/crafting/features_flo_semantic.py. A bilinear compatibility
+# trained with the rank-weighted hinge loss, on the schedule of that config.
+# The hyper-parameters are those chosen on the val protocol of the cached
+# Lite0 features of CUB classes 001-050 (docs/val_sweeps.md, section
+# "Baselines"), since no res101.mat was at hand to choose them on; re-choose
+# them on yours with the second command.
 #   python tools/train.py configs/baselines/ale_features_flo.py
-# The hyper-parameters are those chosen on the val protocol of the Lite0
-# features of CUB classes 001-050 (docs/val_sweeps.md, "Baselines"): no
-# res101.mat was at hand to choose them on. Re-choose them on yours:
-#   python tools/analysis_tools/val_sweep.py configs/baselines/ale_features_flo.py --set optim_wrapper.optimizer.lr=0.0003,0.001,0.003 --set model.head.feature_norm=False,True --folds 1 2 3
+#   python tools/analysis_tools/val_sweep.py configs/baselines/ale_features_flo.py --set optim_wrapper.optimizer.lr=0.001,0.003,0.01 --folds 1 2 3
 _base_ = ['../crafting/features_flo_semantic.py']
 
 model = dict(
@@ -14,5 +16,6 @@ model = dict(
         num_classes={{_base_.model.head.num_classes}},
         in_channels={{_base_.model.head.in_channels}},
         embed_dim={{_base_.model.head.embed_dim}},
-        type='ALEHead'))
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+        type='ALEHead',
+        feature_norm=True))
+optim_wrapper = dict(optimizer=dict(lr=0.003))

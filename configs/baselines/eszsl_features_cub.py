@@ -1,11 +1,12 @@
-# ESZSL (Romera-Paredes & Torr 2015) on CUB's ResNet-101 features (res101.mat of xlsa17):
-# the same datasets, splits, GZSLMetric, calibration and protocols as
-# configs/crafting/features_cub_semantic.py. Closed form, fitted in one pass (ClosedFormTrainLoop).
+# ESZSL (Romera-Paredes & Torr 2015) on CUB's ResNet-101 features (res101.mat
+# of xlsa17): the same datasets, splits, GZSLMetric, calibration and
+# protocols as configs/crafting/features_cub_semantic.py. Closed form, fitted
+# in one pass (ClosedFormTrainLoop). The hyper-parameters are those chosen on
+# the val protocol of the cached Lite0 features of CUB classes 001-050
+# (docs/val_sweeps.md, section "Baselines"), since no res101.mat was at hand
+# to choose them on; re-choose them on yours with the second command.
 #   python tools/train.py configs/baselines/eszsl_features_cub.py
-# The hyper-parameters are those chosen on the val protocol of the Lite0
-# features of CUB classes 001-050 (docs/val_sweeps.md, "Baselines"): no
-# res101.mat was at hand to choose them on. Re-choose them on yours:
-#   python tools/analysis_tools/val_sweep.py configs/baselines/eszsl_features_cub.py --set model.head.feat_reg=0.1,1,10 --set model.head.embed_reg=0.001,0.01,0.1 --folds 1 2 3
+#   python tools/analysis_tools/val_sweep.py configs/baselines/eszsl_features_cub.py --set model.head.feat_reg=0.3,1,3 --set model.head.embed_reg=0.001,0.01 --folds 1 2 3
 _base_ = ['../crafting/features_cub_semantic.py']
 
 model = dict(
