@@ -19,5 +19,5 @@ model = dict(
         type='SAEHead',
         reg=1.0,
         space='visual',
-        ridge=0.1))
+        ridge=1.0))
 train_cfg = dict(_delete_=True, type='ClosedFormTrainLoop')
