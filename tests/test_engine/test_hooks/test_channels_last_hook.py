@@ -22,7 +22,7 @@ def test_channels_last_hook_converts_weights_in_place():
     reference = copy.deepcopy(model)
     params = list(model.parameters())
     inputs = torch.randn(2, 3, 16, 16)
-    HOOKS.build(dict(type='ChannelsLastHook')).before_run(
+    HOOKS.build(dict(type='ChannelsLastHook')).before_train(
         SimpleNamespace(model=model))
     # 3x3 kernels (1x1 ones are both formats at once)
     convs = [m for m in model.modules()
@@ -39,6 +39,6 @@ def test_channels_last_hook_converts_weights_in_place():
         torch.testing.assert_close(model(inputs), reference(inputs))
 
     off = tiny_classifier()
-    HOOKS.build(dict(type='ChannelsLastHook', enable=False)).before_run(
+    HOOKS.build(dict(type='ChannelsLastHook', enable=False)).before_train(
         SimpleNamespace(model=off))
     assert off.backbone.conv1.weight.is_contiguous()
