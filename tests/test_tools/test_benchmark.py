@@ -51,6 +51,13 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
         assert 'cub_real' in extraction['reason']
         assert 'Skipped:' in text
     assert '## GZSLMetric vs a 200-gamma loop' in text
+    # the main job's recipe against the one before issue 16, val protocol
+    recipe = report['recipe']
+    old, new = recipe['rows']
+    assert (old['recipe'], new['recipe']) == ('old', 'new')
+    assert (old['width'], old['channels_last']) == (16, False)
+    assert recipe['ratio'] == new['wall_s'] / old['wall_s'] > 0
+    assert '## The main job: its recipe against' in text
     assert 'benchmark.md' in proc.stdout
 
 

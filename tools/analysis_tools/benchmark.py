@@ -24,6 +24,13 @@
       config's loader, optimizer, batch) vs one epoch of the same head
       behind the frozen network on the images.
    Sizes: tiny 16 images at 32 px, quick 256 at 224 px, full all 2,889.
+5. recipe: the val protocol of the main job
+   (configs/crafting/resnet18_shapes_semantic.py) as configured against
+   the recipe it had before issue 16 (OLD_MAIN_JOB: width 16, AdamW 2e-3,
+   default memory format): wall-time ratio of the two, measured in the same
+   run (full: two rounds, the order alternating), and the val-protocol
+   T1/S/U/H of each. Full: the config's data and epochs; quick: the quick
+   accuracy sizes and a third of the epochs; tiny: tiny sizes, 1 epoch.
 
 Writes JSON and a markdown table (``--out``, default
 ``work_dirs/benchmark/benchmark.{json,md}``).
@@ -371,6 +378,106 @@ def bench_accuracy(mode: str, work_dir: str, data_root: str) -> list:
 
 
 # ---------------------------------------------------------------------------
+# 5. the main job's recipe: today's against the one before issue 16
+# ---------------------------------------------------------------------------
+MAIN_JOB_CONFIG = osp.join('configs', 'crafting', 'resnet18_shapes_semantic.py')
+# The recipe of configs/crafting/resnet18_shapes_semantic.py until
+# 2026-11-30 (README: 292 s on a quiet 2-core machine): ResNet-18 at 16
+# base channels, batch 16, AdamW 2e-3, 12 epochs cosine, a checkpoint every
+# epoch, default memory format. Written out in full, so that it stays that
+# recipe whatever the config becomes.
+OLD_MAIN_JOB = {
+    'model.backbone.stem_channels': 16,
+    'model.backbone.base_channels': 16,
+    'model.head.in_channels': 128,
+    'train_dataloader.batch_size': 16,
+    'optim_wrapper.optimizer.lr': 2e-3,
+    'train_cfg.max_epochs': 12,
+    'train_cfg.val_interval': 12,
+    'param_scheduler.T_max': 12,
+    'default_hooks.checkpoint.interval': 1,
+}
+# data sizes (None: the config's), epochs divisor, rounds (each round runs
+# both recipes, the order alternating from round to round)
+RECIPE_RUNS = {'full': (None, 1, 2), 'quick': ('quick', 3, 1),
+               'tiny': ('tiny', None, 1)}
+
+
+def recipe_config(name: str, mode: str, work_dir: str, data_root: str):
+    """The val protocol of the main job, as configured (``'new'``) or with
+    the recipe before issue 16 (``'old'``)."""
+    from mmengine.config import Config
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    cfg = Config.fromfile(osp.join(repo, MAIN_JOB_CONFIG))
+    if name == 'old':
+        cfg.merge_from_dict(OLD_MAIN_JOB)
+        cfg.custom_hooks = [h for h in cfg.custom_hooks
+                            if h['type'] != 'ChannelsLastHook']
+    sizes_key, divisor, _ = RECIPE_RUNS[mode]
+    sizes = ACCURACY_SIZES[sizes_key] if sizes_key else {}
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[loader].dataset.update(data_root=data_root, **sizes)
+    num_classes = sizes.get('num_classes', cfg.model.head.num_classes)
+    cfg.model.head.num_classes = num_classes
+    cfg.data_preprocessor.num_classes = num_classes
+    epochs = cfg.train_cfg.max_epochs
+    epochs = 1 if divisor is None else max(1, round(epochs / divisor))
+    cfg.train_cfg.update(max_epochs=epochs, val_interval=epochs)
+    if cfg.param_scheduler.get('T_max') is not None:
+        cfg.param_scheduler.T_max = epochs
+    cfg.work_dir = work_dir
+    cfg.default_hooks.logger.interval = 50
+    return cfg
+
+
+def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
+    from mmzsl.apis import train_zsl
+    from mmzsl.utils import CALIBRATION_FILE
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import DATASETS
+    rounds = RECIPE_RUNS[mode][2]
+    # generate ShapesZSL first, so that no timed run pays for it
+    cfg = recipe_config('new', mode, work_dir, data_root)
+    init_default_scope('mmpretrain')
+    for loader in ('train_dataloader', 'val_dataloader'):
+        DATASETS.build(cfg[loader].dataset)
+    walls = {'old': [], 'new': []}
+    rows = {}
+    for r in range(rounds):
+        for name in ('old', 'new')[::1 if r % 2 == 0 else -1]:
+            cfg = recipe_config(name, mode, osp.join(work_dir, f'{name}_{r}'),
+                                data_root)
+            start = time.perf_counter()
+            with quiet_logger():
+                train_zsl(cfg, protocols=('val', ))
+            walls[name].append(time.perf_counter() - start)
+            with open(osp.join(cfg.work_dir, 'val_protocol',
+                               CALIBRATION_FILE)) as f:
+                metrics = json.load(f)
+            rows[name] = dict(
+                recipe=name, epochs=cfg.train_cfg.max_epochs,
+                batch_size=cfg.train_dataloader.batch_size,
+                width=cfg.model.backbone.base_channels,
+                lr=cfg.optim_wrapper.optimizer.lr,
+                channels_last=any(
+                    h['type'] == 'ChannelsLastHook' and h.get('enable', True)
+                    for h in cfg.custom_hooks),
+                **{k.split('/')[1]: float(metrics[k])
+                   for k in ('zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H')})
+            print(f'  {name} recipe, round {r + 1}: '
+                  f'{walls[name][-1]:.1f} s, val T1 {rows[name]["T1"]:.2f} '
+                  f'H {rows[name]["H"]:.2f}', flush=True)
+    for name in rows:
+        rows[name]['wall_s'] = statistics.median(walls[name])
+        rows[name]['walls_s'] = walls[name]
+    ratio = rows['new']['wall_s'] / rows['old']['wall_s']
+    print(f'  new / old wall time: {ratio:.3f}', flush=True)
+    return dict(rows=[rows['old'], rows['new']], ratio=ratio, rounds=rounds,
+                threads=torch.get_num_threads(),
+                sizes=RECIPE_RUNS[mode][0] or 'the config\'s')
+
+
+# ---------------------------------------------------------------------------
 # 4. feature extraction and the feature cache (real CUB photos)
 # ---------------------------------------------------------------------------
 EXTRACTION_CONFIG = osp.join('configs', 'crafting',
@@ -710,6 +817,27 @@ def markdown(report: dict) -> str:
                   'rules in the training softmax (class-transductive), as '
                   "the author's code. `linear`: mmpretrain's LinearClsHead "
                   'over all classes, trained on seen classes only.', '']
+    if 'recipe' in report:
+        rc = report['recipe']
+        lines += ['## The main job: its recipe against the one before issue '
+                  '16 (val protocol)', '',
+                  f'`{MAIN_JOB_CONFIG}`, val protocol only (train on the '
+                  'train classes, gamma chosen on the validation classes), '
+                  f'data sizes: {rc["sizes"]}; torch threads: '
+                  f'{rc["threads"]}; {rc["rounds"]} round(s), the order of '
+                  'the two recipes alternating.', '',
+                  '| recipe | width | batch | lr | epochs | channels-last | '
+                  'val T1 | val S | val U | val H | wall s (median) | '
+                  'time ratio |', '|---|---|---|---|---|---|---|---|---|---|'
+                  '---|---|']
+        for r in rc['rows']:
+            lines.append(
+                f'| {r["recipe"]} | {r["width"]} | {r["batch_size"]} | '
+                f'{r["lr"]:g} | {r["epochs"]} | {r["channels_last"]} | '
+                f'{r["T1"]:.2f} | {r["S"]:.2f} | {r["U"]:.2f} | '
+                f'{r["H"]:.2f} | {r["wall_s"]:.1f} | '
+                f'{r["wall_s"] / rc["rows"][0]["wall_s"]:.3f} |')
+        lines += ['', f'New / old wall time: **{rc["ratio"]:.3f}**.', '']
     if 'extraction' in report:
         e = report['extraction']
         lines += ['## Feature extraction and the feature cache (real CUB '
@@ -761,9 +889,9 @@ def main():
                         help='tiny sizes, to test the script')
     parser.add_argument('--only', nargs='+',
                         choices=['overhead', 'metric', 'accuracy',
-                                 'extraction'],
+                                 'extraction', 'recipe'],
                         default=['overhead', 'metric', 'accuracy',
-                                 'extraction'])
+                                 'extraction', 'recipe'])
     parser.add_argument('--out', default='work_dirs/benchmark',
                         help='folder for benchmark.json and benchmark.md')
     parser.add_argument('--data-root', default='data/shapes_zsl')
@@ -796,6 +924,11 @@ def main():
     if 'extraction' in args.only:
         print('feature extraction and the feature cache:', flush=True)
         report['extraction'] = bench_extraction(mode, args.device)
+    if 'recipe' in args.only:
+        print('the main job\'s recipe, new vs old (val protocol):',
+              flush=True)
+        report['recipe'] = bench_recipe(
+            mode, osp.join(args.out, 'recipe'), args.data_root)
     report['total_s'] = time.perf_counter() - start
     write_json_atomic(report, osp.join(args.out, 'benchmark.json'))
     text = markdown(report)
