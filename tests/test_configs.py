@@ -140,3 +140,17 @@ def test_lite0_visual_hooks_are_the_default_runtime_s():
                 assert mine == base
             else:
                 assert (mine['ridge'], mine['center']) == (0.01, True)
+
+
+def test_shapes_hooks_are_the_default_runtime_s_plus_channels_last():
+    # the ShapesZSL configs restate the runtime's hook list to add
+    # ChannelsLastHook: the rest must not drift from it
+    from mmengine.config import Config
+    runtime = Config.fromfile(osp.join(REPO, 'configs', '_base_',
+                                       'default_runtime.py')).custom_hooks
+    for rules in ('semantic', 'visual', 'fusion'):
+        hooks = Config.fromfile(osp.join(
+            REPO, 'configs', 'crafting',
+            f'resnet18_shapes_{rules}.py')).custom_hooks
+        assert hooks[:-1] == runtime
+        assert hooks[-1] == dict(type='ChannelsLastHook')

@@ -14,7 +14,7 @@ load_from_per_protocol = dict(
     val='work_dirs/resnet18_shapes_semantic/val_protocol/epoch_12.pth',
     test='work_dirs/resnet18_shapes_semantic/test_protocol/epoch_12.pth')
 
-model = dict(head=dict(rules='visual', prototype_dim=128))
+model = dict(head=dict(rules='visual', prototype_dim=64))
 
 # fine-tuning from a crafted network: shorter and gentler
 optim_wrapper = dict(optimizer=dict(lr=5e-4))
