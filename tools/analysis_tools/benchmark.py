@@ -30,7 +30,7 @@
    default memory format): wall-time ratio of the two, measured in the same
    run (full: two rounds, the order alternating), and the val-protocol
    T1/S/U/H of each. Full: the config's data and epochs; quick: the quick
-   accuracy sizes and a third of the epochs; tiny: tiny sizes, 1 epoch.
+   accuracy sizes and a sixth of the epochs; tiny: tiny sizes, 1 epoch.
 
 Writes JSON and a markdown table (``--out``, default
 ``work_dirs/benchmark/benchmark.{json,md}``).
@@ -399,7 +399,7 @@ OLD_MAIN_JOB = {
 }
 # data sizes (None: the config's), epochs divisor, rounds (each round runs
 # both recipes, the order alternating from round to round)
-RECIPE_RUNS = {'full': (None, 1, 2), 'quick': ('quick', 3, 1),
+RECIPE_RUNS = {'full': (None, 1, 2), 'quick': ('quick', 6, 1),
                'tiny': ('tiny', None, 1)}
 
 
