@@ -79,6 +79,7 @@ def check_real_run(work, log):
     return results
 
 
+@pytest.mark.timeout(900)  # may carry the session's feature extraction
 def test_fusion_learns_on_both_protocols(lite0_cache, tmp_path):
     work = tmp_path / 'run'
     proc = run_tool('train.py', FUSION, '--work-dir', work, '--cfg-options',

@@ -26,8 +26,8 @@ def options(awa2_folders):
             f'model.head.in_channels={FEATURE_DIM}']
 
 
-def head_weight(work):
-    ckpt = torch.load(work / 'val_protocol' / 'epoch_1.pth',
+def head_weight(work, protocol='val'):
+    ckpt = torch.load(work / f'{protocol}_protocol' / 'epoch_1.pth',
                       weights_only=True)
     assert ckpt['meta']['epoch'] == 1
     return ckpt['state_dict']['head.projection.weight']
@@ -41,46 +41,49 @@ def single_run(awa2_folders, tmp_path_factory):
     return work, proc.stdout + proc.stderr
 
 
-def training_split(awa2_folders):
+def direct_fit(awa2_folders, split):
+    """The head fitted in-process on the features of a split; and the
+    number of images."""
     cfg = Config.fromfile(CONFIG)
     dataset = DATASETS.build(dict(
-        cfg.train_dataloader.dataset, split='train',
+        cfg.train_dataloader.dataset, split=split,
         split_root=awa2_folders['split_root']))
     feats, labels = [], []
     for i in range(len(dataset)):
         info = dataset.get_data_info(i)
         feats.append(info['feat'])
         labels.append(info['gt_label'])
-    return cfg, dataset, np.stack(feats), np.asarray(labels)
+    meta = dataset.metainfo
+    head = MODELS.build(dict(cfg.model.head, in_channels=FEATURE_DIM))
+    head.set_class_rules(dataset.class_embeddings, meta['seen_ids'],
+                         meta['unseen_ids'])
+    head.fit((torch.from_numpy(np.stack(feats)).float(), ),
+             torch.from_numpy(np.asarray(labels)))
+    return head.projection.weight, len(dataset)
 
 
 def test_runner_fit_is_the_heads_fit_on_the_training_split(
         single_run, awa2_folders):
     work, log = single_run
-    cfg, dataset, feats, labels = training_split(awa2_folders)
-    meta = dataset.metainfo
-    head = MODELS.build(dict(cfg.model.head, in_channels=FEATURE_DIM))
-    head.set_class_rules(dataset.class_embeddings, meta['seen_ids'],
-                         meta['unseen_ids'])
-    head.fit((torch.from_numpy(feats).float(), ), torch.from_numpy(labels))
-    torch.testing.assert_close(head_weight(work), head.projection.weight,
-                               rtol=1e-5, atol=1e-7)
-    assert f'fitted in closed form on {len(dataset)} training images' in log
+    weight, images = direct_fit(awa2_folders, 'train')
+    torch.testing.assert_close(head_weight(work), weight, rtol=1e-5,
+                               atol=1e-7)
+    assert f'fitted in closed form on {images} training images' in log
     # one validation after the fit chose gamma
     assert (work / 'val_protocol' / 'calibration.json').is_file()
 
 
-def test_two_processes_fit_the_same_head(single_run, awa2_folders,
-                                         tmp_path):
-    work, _ = single_run
-    _, dataset, _, _ = training_split(awa2_folders)
-    assert len(dataset) % 2 == 1  # two ranks: the sampler pads one copy
-    proc = run_script('dist_train.sh', CONFIG, 2, '--protocol', 'val',
-                      '--work-dir', tmp_path / 'run', '--cfg-options',
+def test_two_processes_fit_the_same_head(awa2_folders, tmp_path):
+    # the test protocol trains on trainval: an odd number of images, so
+    # two ranks' sampler pads one copy, which the fit must drop
+    weight, images = direct_fit(awa2_folders, 'trainval')
+    assert images % 2 == 1
+    proc = run_script('dist_train.sh', CONFIG, 2, '--protocol', 'test',
+                      '--gamma', '0.1', '--no-test', '--work-dir',
+                      tmp_path / 'run', '--cfg-options',
                       *options(awa2_folders))
     assert proc.returncode == 0, proc.stderr[-4000:]
-    # every image once: the sampler's padding copies are dropped
-    assert (f'fitted in closed form on {len(dataset)} training images'
+    assert (f'fitted in closed form on {images} training images'
             in proc.stdout + proc.stderr)
-    torch.testing.assert_close(head_weight(tmp_path / 'run'),
-                               head_weight(work), rtol=1e-4, atol=1e-6)
+    torch.testing.assert_close(head_weight(tmp_path / 'run', 'test'),
+                               weight, rtol=1e-4, atol=1e-6)
