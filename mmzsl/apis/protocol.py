@@ -212,6 +212,10 @@ def run_test(runner: Runner, out_dir: str, extra: Optional[dict] = None
         # mmengine's LoggerHook writes test metrics to its JSON log only;
         # the visualiser's backends (scalars.json, TensorBoard) get them here
         runner.visualizer.add_scalars(dict(record), step=runner.iter)
+        # runner.test() already closed the backends (LoggerHook.after_run);
+        # close again so that what was just added is flushed to disk, not
+        # left to an exit-time flush that may never come
+        runner.visualizer.close()
         record['world_size'] = get_dist_info()[1]
         if extra:
             record.update(extra)
