@@ -18,6 +18,9 @@ def _model_and_config(backbone, tmp_path):
     cfg = Config.fromfile(
         osp.join(REPO, 'configs', 'crafting', f'{backbone}_awa2_fusion.py'))
     model_cfg = copy.deepcopy(cfg.model)
+    # random weights, but the same ones on every machine: an unseeded
+    # initialisation can give an all-zero Grad-CAM for every class tried
+    torch.manual_seed(0)
     if model_cfg.backbone.type == 'TIMMBackbone':
         model_cfg.backbone.pretrained = False
     else:
