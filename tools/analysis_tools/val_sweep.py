@@ -2,21 +2,25 @@
 
     python tools/analysis_tools/val_sweep.py CONFIG \\
         --set model.head.temperature=0.05,0.1,0.2 \\
-        --set optim_wrapper.optimizer.lr=1e-3,3e-3 [--folds 1 2 3]
+        --set optim_wrapper.optimizer.lr=1e-3,3e-3 [--folds 1 2 3] \\
+        [--seeds 0 1 2] [--jobs 2]
 
 Every point of the grid (every combination of the ``--set`` values, on every
-fold) is one ``tools/train.py CONFIG --protocol val`` run in its own work
-dir: train on the train classes, validate on held-out train-class images +
+fold and every seed) is one ``tools/train.py CONFIG --protocol val`` run in
+its own work dir: train on the train classes, validate on held-out train-class images +
 the validation classes. The test classes are never loaded. The table has the
 val-protocol T1, uncalibrated S/U/H (gamma = 0), calibrated S/U/H (gamma
 chosen on these validation classes), AUSUC and the wall time of each point,
-then the mean over the folds, best first by ``--select``. It is printed and
+then the mean over the folds and seeds (a small benchmark moves by several
+points with its seed: compare on several), best first by ``--select``. It is printed and
 written to ``<work-dir>/val_sweep.md`` (and ``.json``).
 
 Points whose run already finished are read back, not run again: an
-interrupted sweep continues where it stopped.
+interrupted sweep continues where it stopped. ``--jobs N`` runs N points at
+once (their wall times then include the waits for each other).
 """
 import argparse
+import concurrent.futures
 import ast
 import itertools
 import json
@@ -66,10 +70,14 @@ def parse_set(items: Sequence[str]) -> Dict[str, list]:
     return grid
 
 
-def point_name(point: Dict[str, object], fold: int) -> str:
+def point_name(point: Dict[str, object], fold: int,
+               seed: int = None) -> str:
     parts = [f'{k.split(".")[-1]}={v}' for k, v in point.items()]
-    name = '_'.join(parts + ([f'fold{fold}'] if fold is not None else [])
-                    ) or 'config'
+    if fold is not None:
+        parts.append(f'fold{fold}')
+    if seed is not None:
+        parts.append(f'seed{seed}')
+    name = '_'.join(parts) or 'config'
     return ''.join(c if c.isalnum() or c in '=._-' else '-' for c in name)
 
 
@@ -116,12 +124,15 @@ def markdown_table(title: str, head: Sequence[str],
 
 
 def markdown(rows: List[dict], keys: Sequence[str], title: str) -> str:
-    head = list(keys) + ['folds'] + list(COLUMNS) + ['H per fold',
-                                                     'wall s']
+    seeds = any(s is not None for row in rows for s in row['seeds'])
+    head = list(keys) + ['folds'] + (['seeds'] if seeds else []) + list(
+        COLUMNS) + ['H per run' if seeds else 'H per fold', 'wall s']
     body = []
     for row in rows:
         cells = [str(row['point'][k]) for k in keys]
         cells.append(','.join(str(f or 'cfg') for f in row['folds']))
+        if seeds:
+            cells.append(','.join(str(s) for s in row['seeds']))
         cells += [fmt(row['metrics'].get(c)) for c in COLUMNS]
         cells.append(' / '.join(fmt(h) for h in row['h_per_fold']))
         cells.append(f'{row["wall"]:.0f}')
@@ -141,11 +152,18 @@ def main():
                         help='validation folds to run each point on '
                         '(xlsa17 datasets: 1 2 3). Defaults to the '
                         "config's fold")
+    parser.add_argument('--seeds', type=int, nargs='+', default=None,
+                        help='seeds (randomness.seed) to run each point '
+                        "with; the table gives the mean. Defaults to the "
+                        "config's seed")
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='runs at once (e.g. 2 on 2 cores with '
+                        'OMP_NUM_THREADS=1). Defaults to 1')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='fixed key=value overrides for every point')
     parser.add_argument('--select', default='H', choices=COLUMNS[:-1],
-                        help='the column that ranks the points (fold '
-                        'mean). Defaults to H')
+                        help='the column that ranks the points (mean '
+                        'over folds and seeds). Defaults to H')
     parser.add_argument('--work-dir', help='defaults to '
                         'work_dirs/val_sweep/<config name>')
     parser.add_argument('--timeout', type=float, default=3600,
@@ -154,48 +172,61 @@ def main():
 
     if not osp.isfile(args.config):
         raise SystemExit(f'error: config {args.config} does not exist.')
+    if args.jobs < 1:
+        raise SystemExit(f'error: --jobs {args.jobs}: give 1 or more.')
     grid = parse_set(args.set)
+    if 'randomness.seed' in grid and args.seeds:
+        raise SystemExit('error: both --seeds and --set randomness.seed=... '
+                         'given — keep one.')
     folds = args.folds or [None]
+    seeds = args.seeds or [None]
+    repeats = list(itertools.product(folds, seeds))
     stem = osp.splitext(osp.basename(args.config))[0]
     work_root = args.work_dir or osp.join('work_dirs', 'val_sweep', stem)
     keys = list(grid)
     points = [dict(zip(keys, values))
               for values in itertools.product(*grid.values())] or [{}]
-    total = len(points) * len(folds)
+    total = len(points) * len(repeats)
     print(f'val sweep of {args.config}: {len(points)} points x '
-          f'{len(folds)} folds = {total} val-protocol runs in '
-          f'{work_root}', flush=True)
+          f'{len(folds)} folds x {len(seeds)} seeds = {total} val-protocol '
+          f'runs in {work_root}', flush=True)
 
-    runs, done = [], 0
-    for point in points:
-        for fold in folds:
-            work_dir = osp.join(work_root, point_name(point, fold))
-            calib = osp.join(work_dir, 'val_protocol', 'calibration.json')
-            record = osp.join(work_dir, 'sweep_point.json')
-            if osp.isfile(record):
-                with open(record) as f:
-                    result = json.load(f)
-                how = 'read back'
-            else:
-                options = [f'{k}={v}' for k, v in point.items()]
-                if fold is not None:
-                    options += [f'{k}={fold}' for k in FOLD_KEYS]
-                options += args.cfg_options
-                wall = run_point(args.config, work_dir, options,
-                                 args.timeout)
-                with open(calib) as f:
-                    metrics = json.load(f)
-                result = dict(point=point, fold=fold, wall=wall,
-                              metrics={c: metrics.get(f'zsl/{c}')
-                                       for c in COLUMNS})
-                write_json_atomic(result, record)
-                how = f'{wall:.0f} s'
+    def one_run(point, fold, seed):
+        name = point_name(point, fold, seed)
+        work_dir = osp.join(work_root, name)
+        calib = osp.join(work_dir, 'val_protocol', 'calibration.json')
+        record = osp.join(work_dir, 'sweep_point.json')
+        if osp.isfile(record):
+            with open(record) as f:
+                return name, json.load(f), 'read back'
+        options = [f'{k}={v}' for k, v in point.items()]
+        if fold is not None:
+            options += [f'{k}={fold}' for k in FOLD_KEYS]
+        if seed is not None:
+            options.append(f'randomness.seed={seed}')
+        options += args.cfg_options
+        wall = run_point(args.config, work_dir, options, args.timeout)
+        with open(calib) as f:
+            metrics = json.load(f)
+        result = dict(point=point, fold=fold, seed=seed, wall=wall,
+                      metrics={c: metrics.get(f'zsl/{c}') for c in COLUMNS})
+        write_json_atomic(result, record)
+        return name, result, f'{wall:.0f} s'
+
+    tasks = [(point, fold, seed) for point in points
+             for fold, seed in repeats]
+    runs, done = [None] * len(tasks), 0
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        futures = {pool.submit(one_run, *task): i
+                   for i, task in enumerate(tasks)}
+        for future in concurrent.futures.as_completed(futures):
+            name, result, how = future.result()
+            runs[futures[future]] = result
             done += 1
             m = result['metrics']
-            print(f'[{done}/{total}] {point_name(point, fold)}: T1 '
-                  f'{fmt(m.get("T1"))}, H {fmt(m.get("H"))}, H_uncal '
-                  f'{fmt(m.get("H_uncal"))} ({how})', flush=True)
-            runs.append(result)
+            print(f'[{done}/{total}] {name}: T1 {fmt(m.get("T1"))}, H '
+                  f'{fmt(m.get("H"))}, H_uncal {fmt(m.get("H_uncal"))} '
+                  f'({how})', flush=True)
 
     rows = []
     for point in points:
@@ -204,18 +235,22 @@ def main():
                 if all(r['metrics'].get(c) is not None for r in mine)
                 else None for c in COLUMNS}
         rows.append(dict(point=point, folds=[r['fold'] for r in mine],
+                         seeds=[r.get('seed') for r in mine],
                          h_per_fold=[r['metrics'].get('H') for r in mine],
                          metrics=mean, wall=sum(r['wall'] for r in mine)))
     rows.sort(key=lambda r: -(r['metrics'].get(args.select) or -1e9))
     title = (f'Val-protocol sweep of `{args.config}` (mean over folds '
-             f'{", ".join(str(f or "of the config") for f in folds)}; '
-             'per-class mean top-1 %, '
+             f'{", ".join(str(f or "of the config") for f in folds)}'
+             + (f' and seeds {", ".join(map(str, args.seeds))}'
+                if args.seeds else '') + '; per-class mean top-1 %, '
              f'gamma chosen on the validation classes; sorted by '
              f'{args.select}). Reproduce: `python '
              f'tools/analysis_tools/val_sweep.py {args.config} ' +
              ' '.join(f'--set {s}' for s in args.set) +
              (f' --folds {" ".join(map(str, args.folds))}'
               if args.folds else '') +
+             (f' --seeds {" ".join(map(str, args.seeds))}'
+              if args.seeds else '') +
              (f' --cfg-options {" ".join(args.cfg_options)}'
               if args.cfg_options else '') + '`')
     table = markdown(rows, keys, title)
