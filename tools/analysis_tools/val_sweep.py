@@ -239,20 +239,19 @@ def main():
                          h_per_fold=[r['metrics'].get('H') for r in mine],
                          metrics=mean, wall=sum(r['wall'] for r in mine)))
     rows.sort(key=lambda r: -(r['metrics'].get(args.select) or -1e9))
+    command = ['python', 'tools/analysis_tools/val_sweep.py', args.config]
+    command += [f'--set {s}' for s in args.set]
+    for flag, values in (('--folds', args.folds), ('--seeds', args.seeds),
+                         ('--cfg-options', args.cfg_options)):
+        if values:
+            command.append(f'{flag} {" ".join(map(str, values))}')
+    reproduce = ' '.join(command)
     title = (f'Val-protocol sweep of `{args.config}` (mean over folds '
              f'{", ".join(str(f or "of the config") for f in folds)}'
              + (f' and seeds {", ".join(map(str, args.seeds))}'
                 if args.seeds else '') + '; per-class mean top-1 %, '
              f'gamma chosen on the validation classes; sorted by '
-             f'{args.select}). Reproduce: `python '
-             f'tools/analysis_tools/val_sweep.py {args.config} ' +
-             ' '.join(f'--set {s}' for s in args.set) +
-             (f' --folds {" ".join(map(str, args.folds))}'
-              if args.folds else '') +
-             (f' --seeds {" ".join(map(str, args.seeds))}'
-              if args.seeds else '') +
-             (f' --cfg-options {" ".join(args.cfg_options)}'
-              if args.cfg_options else '') + '`')
+             f'{args.select}). Reproduce: `{reproduce}`')
     table = markdown(rows, keys, title)
     os.makedirs(work_root, exist_ok=True)
     out = osp.join(work_root, 'val_sweep.md')
