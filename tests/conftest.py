@@ -5,6 +5,11 @@ import sys
 
 import pytest
 
+# One worker per core (pytest.ini: -n auto): each worker and the tools it
+# starts use one thread, so that the workers do not wait for each other's
+# threads. Set OMP_NUM_THREADS to override (before torch is imported).
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_CONFIG = osp.join(REPO, 'tests', 'data', 'configs',
                        'resnet18_shapes_tiny.py')
@@ -24,9 +29,17 @@ def pytest_configure(config):
     config.addinivalue_line(
         'markers', 'shared_data: reads the real benchmark files of '
         '../shared/data (skipped where absent, required in CI)')
+    config.addinivalue_line(
+        'markers', 'schedule_first: a long module that the test workers '
+        'start with')
 
 
 def pytest_collection_modifyitems(config, items):
+    # pytest.ini: each module runs whole on one worker, in collection
+    # order. The longest module (the real photos, with their feature
+    # extraction) goes first, so the other workers take the rest meanwhile.
+    items.sort(key=lambda item: item.get_closest_marker('schedule_first')
+               is None)
     if osp.isdir(SHARED_DATA):
         return
     marked = [item for item in items if 'shared_data' in item.keywords]

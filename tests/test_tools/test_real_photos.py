@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import CUB_REAL, REPO, run_tool
 
-pytestmark = pytest.mark.shared_data
+# the longest module of the suite: its worker starts with it
+pytestmark = [pytest.mark.shared_data, pytest.mark.schedule_first]
 
 SEMANTIC = os.path.join(REPO, 'configs', 'crafting',
                         'features-lite0_cub50_semantic.py')
@@ -128,21 +129,39 @@ def test_baselines_and_crafting_in_one_table(comparison):
 
 
 def test_val_sweep_writes_the_table_and_resumes(lite0_cache, tmp_path):
+    # two points x two seeds, two runs at once; the table gives seed means
     args = [SEMANTIC, '--set', 'model.head.temperature=0.05,0.2',
+            '--seeds', '1', '2', '--jobs', '2',
             '--work-dir', tmp_path / 'sweep', '--cfg-options',
-            *cache_options(lite0_cache), 'train_cfg.max_epochs=10']
+            *cache_options(lite0_cache), 'train_cfg.max_epochs=5']
     proc = run_tool('analysis_tools/val_sweep.py', *args, env=ENV)
     table = (tmp_path / 'sweep' / 'val_sweep.md').read_text()
     rows = [line for line in table.splitlines()
             if line.startswith('| 0.')]
     assert len(rows) == 2
-    h = [float(r.split('|')[9]) for r in rows]  # the H column (mean)
+    cells = [[c.strip() for c in r.split('|')[1:-1]] for r in rows]
+    # temperature | folds | seeds | T1 ... H (8th column) ... | H per run
+    assert all(c[2] == '1,2' for c in cells)
+    h = [float(c[9]) for c in cells]
     assert h == sorted(h, reverse=True)  # best first
-    assert 'val_sweep.py' in table  # the command that reproduces it
+    for c in cells:
+        per_run = [float(v) for v in c[12].split(' / ')]
+        assert len(per_run) == 2
+        assert float(c[9]) == pytest.approx(sum(per_run) / 2, abs=0.02)
+    runs = json.loads((tmp_path / 'sweep' / 'val_sweep.json').read_text())
+    assert sorted((r['point']['model.head.temperature'], r['seed'])
+                  for r in runs['runs']) == [(0.05, 1), (0.05, 2), (0.2, 1),
+                                             (0.2, 2)]
+    # each run trained with its seed (the config the runner dumped)
+    for seed in (1, 2):
+        dumped, = (tmp_path / 'sweep' / f'temperature=0.2_seed{seed}' /
+                   'val_protocol').glob('*.py')
+        assert f'seed={seed})' in dumped.read_text()
+    assert 'val_sweep.py' in table and '--seeds 1 2' in table  # reproduce
     # the runs were val-protocol only: no test-protocol folder
     assert not list((tmp_path / 'sweep').glob('*/test_protocol'))
     # a second call reads the finished points back
     again = run_tool('analysis_tools/val_sweep.py', *args, env=ENV)
-    assert again.stdout.count('read back') == 2
+    assert again.stdout.count('read back') == 4
     assert (tmp_path / 'sweep' / 'val_sweep.md').read_text() == table
     assert 'best by H' in proc.stdout
