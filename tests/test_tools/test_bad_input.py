@@ -93,6 +93,28 @@ def test_missing_config(tmp_path, fake_checkpoint):
     assert not timestamp_folders(tmp_path)
 
 
+@pytest.mark.parametrize('args,fragments', [
+    (['--set', 'model.head.temperature'], ["'model.head.temperature'",
+                                           'KEY=V1,V2']),
+    (['--seeds', '0', '1', '--set', 'randomness.seed=2'], ['--seeds',
+                                                           'keep one']),
+    (['--jobs', '0'], ['--jobs 0', 'give 1 or more']),
+])
+def test_val_sweep_bad_arguments(tmp_path, args, fragments):
+    proc = run_tool('analysis_tools/val_sweep.py', TINY_CONFIG, *args,
+                    '--work-dir', tmp_path / 'sweep', check=False)
+    assert_one_line_error(proc, *fragments)
+    assert not (tmp_path / 'sweep').exists()  # nothing ran
+
+
+def test_compare_methods_missing_config(tmp_path):
+    missing = str(tmp_path / 'eszsl.py')
+    proc = run_tool('analysis_tools/compare_methods.py', TINY_CONFIG, missing,
+                    '--work-dir', tmp_path / 'compare', check=False)
+    assert_one_line_error(proc, missing, 'does not exist')
+    assert not (tmp_path / 'compare').exists()
+
+
 def test_resume_from_truncated_checkpoint(tmp_path, truncated_checkpoint):
     proc = train(tmp_path / 'run', '--protocol', 'test', '--gamma', '0.1',
                  '--resume', truncated_checkpoint)

@@ -44,7 +44,7 @@ import mmzsl  # noqa: F401
 from mmzsl.apis import ZeroShotInferencer
 from mmzsl.utils import write_json_atomic
 from mmzsl.apis.cam import CAM_METHODS, CraftedCAM, cam_peaks
-from mmzsl.apis.cli import (add_debug_flag, check_checkpoint,
+from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint,
                             check_registry_types, load_config, run_cli)
 
 SPLITS = ('test_unseen', 'test', 'test_seen', 'trainval', 'train', 'val')
@@ -261,12 +261,13 @@ def main():
         try:
             boxes, box_file = read_boxes(data_root)
         except (FileNotFoundError, ValueError) as e:
-            raise SystemExit(f'{kind}: {e}')
+            raise CLIError(f'{kind}: {e}', 'point the config at a dataset '
+                           'with masks or boxes')
     if len(dataset) and 'img_path' not in dataset.get_data_info(0):
-        raise SystemExit(f'{kind} holds no images (features?): the pointing '
-                         'game needs an image dataset.')
+        raise CLIError(f'{kind} holds no images (features?)',
+                       'the pointing game needs an image dataset')
     if args.limit is not None and args.limit < 1:
-        raise SystemExit(f'--limit {args.limit}: give at least 1 image.')
+        raise CLIError(f'--limit {args.limit}', 'give at least 1 image')
     unseen = set(map(int, dataset.metainfo['unseen_ids']))
     indices = [
         i for i in range(len(dataset)) if args.all_classes
@@ -274,10 +275,10 @@ def main():
     ]
     available = len(indices)
     if not indices:
-        raise SystemExit(
+        raise CLIError(
             f'split {args.split!r} of {kind} has no image of its unseen '
-            f'classes ({len(dataset)} images in all): use --all-classes, or '
-            'a split with unseen images (test_unseen, test, val).')
+            f'classes ({len(dataset)} images in all)', 'use --all-classes, '
+            'or a split with unseen images (test_unseen, test, val)')
     if args.limit is not None:
         indices = indices[:args.limit]
     count = len(indices)
@@ -288,17 +289,18 @@ def main():
                                              meta['seen_ids'],
                                              meta['unseen_ids'])
     if problem:
-        raise SystemExit(
+        raise CLIError(
             f'split {args.split!r} does not match the class rules of '
-            f'{args.checkpoint} ({problem}): a val-protocol checkpoint goes '
-            'with --split val (or train), a test-protocol one with '
-            'test_unseen, test, test_seen or trainval.')
+            f'{args.checkpoint} ({problem})', 'a val-protocol checkpoint '
+            'goes with --split val (or train), a test-protocol one with '
+            'test_unseen, test, test_seen or trainval')
     cam = CraftedCAM(inferencer, args.method, args.target_layers)
     pipeline = list(cfg.test_dataloader.dataset.pipeline)
     load = next((TRANSFORMS.build(t) for t in pipeline
                  if t['type'].startswith('LoadImageFrom')), None)
     if not masks and load is None:
-        raise SystemExit('the test pipeline has no LoadImageFrom* transform.')
+        raise CLIError('the test pipeline has no LoadImageFrom* transform',
+                       'start test_dataloader.dataset.pipeline with one')
     frames: Dict[Tuple[int, int], Frame] = {}
     rng = np.random.default_rng(args.seed)
     hits = dict(cam=0, centre=0, random=0)
@@ -320,23 +322,25 @@ def main():
                 box = box_of(info['img_path'], dataset.data_root, boxes,
                              box_file)
             except KeyError as e:
-                raise SystemExit(e.args[0])
+                raise CLIError(e.args[0], f'give every image of the split '
+                               f'a box in {box_file}')
             image = load(dict(img_path=info['img_path']))['img']
             shape = image.shape[:2]
             if shape not in frames:
                 try:
                     frames[shape] = input_frame(pipeline, *shape)
                 except ValueError as e:
-                    raise SystemExit(str(e))
+                    raise CLIError(str(e), 'test with a pipeline of '
+                                   'resizes and crops only')
             frame = frames[shape]
             result = cam(image)
             if result['cam'].shape != (frame.height, frame.width):
-                raise SystemExit(
+                raise CLIError(
                     f'the CAM of {info["img_path"]} is '
                     f'{result["cam"].shape[1]} x {result["cam"].shape[0]}, '
                     f'but the test pipeline gives {frame.width} x '
-                    f'{frame.height} inputs: the boxes cannot be mapped '
-                    '(padding data preprocessor?).')
+                    f'{frame.height} inputs: the boxes cannot be mapped',
+                    'use a data preprocessor that does not pad')
             region, status = box_to_frame(box, frame)
             placement[status] += 1
             (row, col), = cam_peaks([result['cam']])

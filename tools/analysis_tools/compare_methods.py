@@ -32,6 +32,7 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from val_sweep import COLUMNS, fmt, markdown_table, run_point  # noqa: E402
 
+from mmzsl.apis.cli import CLIError, add_debug_flag, run_cli  # noqa: E402
 from mmzsl.utils import atomic_open, write_json_atomic  # noqa: E402
 
 RUN_RECORD = 'compare_run.json'
@@ -49,8 +50,9 @@ def method_name(config: str) -> Tuple[str, bool]:
     head = Config.fromfile(config).model.head
     cls = MODELS.get(head.type)
     if cls is None:
-        raise SystemExit(f'error: {config}: model.head.type={head.type!r} '
-                         'is not registered.')
+        raise CLIError(f'{config}: model.head.type={head.type!r} is not '
+                       'registered', 'use a head type of mmzsl or '
+                       'mmpretrain (custom_imports for your own)')
     baseline = issubclass(cls, CompatibilityHead)
     if baseline:
         name = head.type[:-len('Head')] if head.type.endswith('Head') \
@@ -95,10 +97,12 @@ def main():
                         help='key=value overrides for every config')
     parser.add_argument('--timeout', type=float, default=3600,
                         help='seconds per run. Defaults to 3600')
+    add_debug_flag(parser)
     args = parser.parse_args()
     for config in args.configs:
         if not osp.isfile(config):
-            raise SystemExit(f'error: config {config} does not exist.')
+            raise CLIError(f'config {config} does not exist',
+                           'check the path')
 
     rows = []
     for k, config in enumerate(args.configs, 1):
@@ -157,4 +161,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

@@ -34,6 +34,7 @@ from typing import Dict, List, Sequence
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 
+from mmzsl.apis.cli import CLIError, add_debug_flag, run_cli  # noqa: E402
 from mmzsl.utils import atomic_open, write_json_atomic  # noqa: E402
 
 COLUMNS = ('T1', 'S_uncal', 'U_uncal', 'H_uncal', 'S', 'U', 'H', 'AUSUC',
@@ -58,14 +59,15 @@ def parse_set(items: Sequence[str]) -> Dict[str, list]:
     grid = {}
     for item in items:
         if '=' not in item:
-            raise SystemExit(f'error: --set {item!r} is not KEY=V1,V2,... — '
-                             'e.g. --set model.head.temperature=0.05,0.1')
+            raise CLIError(f'--set {item!r} is not KEY=V1,V2,...',
+                           'e.g. --set model.head.temperature=0.05,0.1')
         key, values = item.split('=', 1)
         sep = '|' if '|' in values else ','
         parsed = [parse_value(v.strip()) for v in values.split(sep)
                   if v.strip()]
         if not parsed:
-            raise SystemExit(f'error: --set {item!r} gives no value.')
+            raise CLIError(f'--set {item!r} gives no value',
+                           'list the values after "=", separated by ","')
         grid[key.strip()] = parsed
     return grid
 
@@ -101,8 +103,8 @@ def run_point(config: str, work_dir: str, options: List[str],
                               timeout=timeout, cwd=os.getcwd())
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f'error: the run of {work_dir} failed (exit '
-                         f'{proc.returncode}); see {log_path}')
+        raise CLIError(f'the run of {work_dir} failed (exit '
+                       f'{proc.returncode})', f'see {log_path}')
     return wall
 
 
@@ -159,6 +161,7 @@ def main():
     parser.add_argument('--jobs', type=int, default=1,
                         help='runs at once (e.g. 2 on 2 cores with '
                         'OMP_NUM_THREADS=1). Defaults to 1')
+    add_debug_flag(parser)
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='fixed key=value overrides for every point')
     parser.add_argument('--select', default='H', choices=COLUMNS[:-1],
@@ -171,13 +174,14 @@ def main():
     args = parser.parse_args()
 
     if not osp.isfile(args.config):
-        raise SystemExit(f'error: config {args.config} does not exist.')
+        raise CLIError(f'config {args.config} does not exist',
+                       'check the path')
     if args.jobs < 1:
-        raise SystemExit(f'error: --jobs {args.jobs}: give 1 or more.')
+        raise CLIError(f'--jobs {args.jobs}', 'give 1 or more')
     grid = parse_set(args.set)
     if 'randomness.seed' in grid and args.seeds:
-        raise SystemExit('error: both --seeds and --set randomness.seed=... '
-                         'given — keep one.')
+        raise CLIError('both --seeds and --set randomness.seed=... given',
+                       'keep one')
     folds = args.folds or [None]
     seeds = args.seeds or [None]
     repeats = list(itertools.product(folds, seeds))
@@ -267,4 +271,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)
