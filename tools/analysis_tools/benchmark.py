@@ -825,7 +825,9 @@ def markdown(report: dict) -> str:
                   'train classes, gamma chosen on the validation classes), '
                   f'data sizes: {rc["sizes"]}; torch threads: '
                   f'{rc["threads"]}; {rc["rounds"]} round(s), the order of '
-                  'the two recipes alternating.', '',
+                  'the two recipes alternating. The accuracies are one seed '
+                  "(the config's): compare recipes' accuracy on many seeds "
+                  '(`val_sweep.py --seeds`, docs/val_sweeps.md).', '',
                   '| recipe | width | batch | lr | epochs | channels-last | '
                   'val T1 | val S | val U | val H | wall s (median) | '
                   'time ratio |', '|---|---|---|---|---|---|---|---|---|---|'

@@ -5,7 +5,8 @@
 # activation, dropout") puts cosine 8 points of H above dot products and a
 # ReLU 8-11 points below none. Temperature 0.1 is the ShapesZSL choice:
 # val-protocol mean H over seeds 0-2 of the main job 73.9, against 72.1 at
-# 0.05 and 58.4 at 0.2 (docs/val_sweeps.md, "Around the chosen recipe");
+# 0.05 (within the seeds' noise) and 58.4 at 0.2 (docs/val_sweeps.md,
+# "Around the chosen recipe");
 # the Lite0 configs set their own (0.05, chosen in docs/val_sweeps.md).
 model = dict(
     type='ImageClassifier',

@@ -1,6 +1,9 @@
 # AdamW 4e-3, batch 16, 12 epochs, cosine decay. Chosen on the val protocol
 # of ShapesZSL (T1 and H on the validation classes, mean of seeds 0, 1, 2),
-# never on the test classes: docs/val_sweeps.md, "Main job recipe".
+# never on the test classes: docs/val_sweeps.md, "Main job recipe". On ten
+# seeds the recipe (with 8 base channels) is 4.4 points of val H below the
+# former one (16 channels, AdamW 2e-3) at about half its time ("Ten
+# seeds" there).
 # The learning rate changes per epoch (not per iteration), so that a run
 # resumed under another number of processes keeps the same schedule.
 optim_wrapper = dict(
