@@ -61,9 +61,9 @@ setup(
         'lite0': LITE0,
         # DarkNet-53 configs: mmpretrain's TIMMBackbone needs timm
         'timm': ['timm>=0.9'],
-        # the reference implementation of the Lite0 weights, to test the
-        # key mapping against
-        # pytest-xdist: the suite runs on one worker per core
+        # pytest-xdist: the suite runs on one worker per core (pytest.ini);
+        # efficientnet_lite_pytorch: the reference implementation of the
+        # Lite0 weights, to test the key mapping against
         'tests': ['pytest', 'pytest-timeout', 'pytest-xdist', 'timm>=0.9',
                   'efficientnet_lite_pytorch'] + LITE0 + TESTED,
     },
