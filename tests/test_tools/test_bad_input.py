@@ -107,6 +107,21 @@ def test_val_sweep_bad_arguments(tmp_path, args, fragments):
     assert not (tmp_path / 'sweep').exists()  # nothing ran
 
 
+def test_val_sweep_stops_at_a_failed_run(tmp_path):
+    # every run fails (no ResNet of depth 7): the sweep stops with the log
+    # of the failed run instead of starting all the others
+    work = tmp_path / 'sweep'
+    proc = run_tool('analysis_tools/val_sweep.py', TINY_CONFIG, '--set',
+                    'model.head.temperature=0.1,0.2,0.3', '--work-dir', work,
+                    '--cfg-options', 'model.backbone.depth=7', check=False)
+    log = str(work / 'temperature=0.1' / 'sweep_run.log')
+    assert_one_line_error(proc, 'temperature=0.1 failed (exit 1)', log)
+    assert 'depth' in open(log).read()
+    # the run that had started meanwhile finished; the last never started
+    assert not (work / 'temperature=0.3').exists()
+    assert not (work / 'val_sweep.md').exists()
+
+
 def test_compare_methods_missing_config(tmp_path):
     missing = str(tmp_path / 'eszsl.py')
     proc = run_tool('analysis_tools/compare_methods.py', TINY_CONFIG, missing,

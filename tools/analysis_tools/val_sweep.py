@@ -224,7 +224,14 @@ def main():
         futures = {pool.submit(one_run, *task): i
                    for i, task in enumerate(tasks)}
         for future in concurrent.futures.as_completed(futures):
-            name, result, how = future.result()
+            try:
+                name, result, how = future.result()
+            except BaseException:
+                # a failed run stops the sweep: the runs not yet started
+                # are dropped (the ones running finish)
+                for other in futures:
+                    other.cancel()
+                raise
             runs[futures[future]] = result
             done += 1
             m = result['metrics']
