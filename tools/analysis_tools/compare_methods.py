@@ -32,7 +32,8 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from val_sweep import COLUMNS, fmt, markdown_table, run_point  # noqa: E402
 
-from mmzsl.apis.cli import CLIError, add_debug_flag, run_cli  # noqa: E402
+from mmzsl.apis.cli import (CLIError, add_debug_flag, load_config,  # noqa: E402,E501
+                            run_cli)
 from mmzsl.utils import atomic_open, write_json_atomic  # noqa: E402
 
 RUN_RECORD = 'compare_run.json'
@@ -100,9 +101,7 @@ def main():
     add_debug_flag(parser)
     args = parser.parse_args()
     for config in args.configs:
-        if not osp.isfile(config):
-            raise CLIError(f'config {config} does not exist',
-                           'check the path')
+        load_config(config)  # exists and parses, before any run
 
     rows = []
     for k, config in enumerate(args.configs, 1):

@@ -34,7 +34,8 @@ from typing import Dict, List, Sequence
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 
-from mmzsl.apis.cli import CLIError, add_debug_flag, run_cli  # noqa: E402
+from mmzsl.apis.cli import (CLIError, add_debug_flag, load_config,  # noqa: E402,E501
+                            run_cli)
 from mmzsl.utils import atomic_open, write_json_atomic  # noqa: E402
 
 COLUMNS = ('T1', 'S_uncal', 'U_uncal', 'H_uncal', 'S', 'U', 'H', 'AUSUC',
@@ -173,9 +174,7 @@ def main():
                         help='seconds per run. Defaults to 3600')
     args = parser.parse_args()
 
-    if not osp.isfile(args.config):
-        raise CLIError(f'config {args.config} does not exist',
-                       'check the path')
+    load_config(args.config)  # exists and parses, before any run
     if args.jobs < 1:
         raise CLIError(f'--jobs {args.jobs}', 'give 1 or more')
     grid = parse_set(args.set)
