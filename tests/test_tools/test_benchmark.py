@@ -56,6 +56,8 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
     old, new = recipe['rows']
     assert (old['recipe'], new['recipe']) == ('old', 'new')
     assert (old['width'], old['channels_last']) == (16, False)
+    # the old recipe keeps plain cross-entropy; the config's smooths labels
+    assert (old['label_smoothing'], new['label_smoothing']) == (0.0, 0.1)
     assert recipe['ratio'] == new['wall_s'] / old['wall_s'] > 0
     assert '## The main job: its recipe against' in text
     assert 'benchmark.md' in proc.stdout

@@ -409,6 +409,37 @@ def test_batch_augment_soft_labels_loss_is_soft_ce_over_seen(augment,
     assert abs(float(hard) - float(ref)) > 1e-3
 
 
+def test_label_smoothing_spreads_over_the_seen_columns_only():
+    """LabelSmoothLoss (the main job's loss) smooths over the classes the
+    head trains on: eps / K with K the number of seen classes, nothing on
+    the unseen columns or on classes outside the protocol."""
+    eps = 0.1
+    head = build(loss=dict(type='LabelSmoothLoss', label_smooth_val=eps,
+                           loss_weight=1.0))
+    torch.manual_seed(2)
+    torch.nn.init.normal_(head.projection.weight)
+    labels = [0, 3, 1, 3, 0]
+    x = torch.randn(len(labels), IN_CH)
+    loss = head.loss((x, ), samples(labels))['loss']
+
+    logits = torch.from_numpy(reference_logits(head, x, embeddings(), 0.1))
+    seen = list(SEEN)
+    target = torch.full((len(labels), len(seen)), eps / len(seen),
+                        dtype=torch.double)
+    for row, label in enumerate(labels):
+        target[row, seen.index(label)] += 1 - eps
+    log_p = torch.log_softmax(logits[:, seen], dim=1)
+    ref = -(target * log_p).sum(1).mean()
+    torch.testing.assert_close(loss.double(), ref, rtol=1e-5, atol=1e-6)
+    # smoothing over all the head's classes would give another loss
+    target_all = torch.full((len(labels), NUM_CLASSES), eps / NUM_CLASSES,
+                            dtype=torch.double)
+    for row, label in enumerate(labels):
+        target_all[row, label] += 1 - eps
+    wrong = -(target_all * torch.log_softmax(logits, dim=1)).sum(1).mean()
+    assert abs(float(wrong) - float(ref)) > 1e-3
+
+
 def test_soft_labels_on_an_unseen_class_are_an_error():
     head = build()
     score = torch.zeros(NUM_CLASSES)
