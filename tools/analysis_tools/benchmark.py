@@ -386,8 +386,10 @@ MAIN_JOB_CONFIG = osp.join('configs', 'crafting', 'resnet18_shapes_semantic.py')
 # base channels, batch 16, AdamW 2e-3, 12 epochs cosine, a checkpoint every
 # epoch, default memory format, plain cross-entropy. Written out in full, so
 # that it stays that recipe whatever the config becomes.
-OLD_MAIN_JOB_LOSS = dict(type='CrossEntropyLoss', loss_weight=1.0)
 OLD_MAIN_JOB = {
+    # _delete_: the config's loss keys (label_smooth_val) do not carry over
+    'model.head.loss': dict(_delete_=True, type='CrossEntropyLoss',
+                            loss_weight=1.0),
     'model.backbone.stem_channels': 16,
     'model.backbone.base_channels': 16,
     'model.head.in_channels': 128,
@@ -412,7 +414,6 @@ def recipe_config(name: str, mode: str, work_dir: str, data_root: str):
     cfg = Config.fromfile(osp.join(repo, MAIN_JOB_CONFIG))
     if name == 'old':
         cfg.merge_from_dict(OLD_MAIN_JOB)
-        cfg.model.head.loss = dict(OLD_MAIN_JOB_LOSS)
         cfg.custom_hooks = [h for h in cfg.custom_hooks
                             if h['type'] != 'ChannelsLastHook']
     sizes_key, divisor, _ = RECIPE_RUNS[mode]
@@ -840,7 +841,8 @@ def markdown(report: dict) -> str:
             lines.append(
                 f'| {r["recipe"]} | {r["width"]} | {r["batch_size"]} | '
                 f'{r["lr"]:g} | {r["epochs"]} | {r["channels_last"]} | '
-                f'{r["label_smoothing"]:g} | {r["T1"]:.2f} | {r["S"]:.2f} | {r["U"]:.2f} | '
+                f'{r["label_smoothing"]:g} | {r["T1"]:.2f} | '
+                f'{r["S"]:.2f} | {r["U"]:.2f} | '
                 f'{r["H"]:.2f} | {r["wall_s"]:.1f} | '
                 f'{r["wall_s"] / rc["rows"][0]["wall_s"]:.3f} |')
         lines += ['', f'New / old wall time: **{rc["ratio"]:.3f}**.', '']

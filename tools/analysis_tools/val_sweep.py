@@ -7,21 +7,22 @@
 
 Every point of the grid (every combination of the ``--set`` values, on every
 fold and every seed) is one ``tools/train.py CONFIG --protocol val`` run in
-its own work dir: train on the train classes, validate on held-out train-class images +
-the validation classes. The test classes are never loaded. The table has the
-val-protocol T1, uncalibrated S/U/H (gamma = 0), calibrated S/U/H (gamma
-chosen on these validation classes), AUSUC and the wall time of each point,
-then the mean over the folds and seeds (a small benchmark moves by several
-points with its seed: compare on several), best first by ``--select``. It is printed and
-written to ``<work-dir>/val_sweep.md`` (and ``.json``).
+its own work dir: train on the train classes, validate on held-out
+train-class images + the validation classes. The test classes are never
+loaded. The table has the val-protocol T1, uncalibrated S/U/H (gamma = 0),
+calibrated S/U/H (gamma chosen on these validation classes), AUSUC and the
+wall time of each point, then the mean over the folds and seeds (a small
+benchmark moves by several points with its seed: compare on several), best
+first by ``--select``. It is printed and written to
+``<work-dir>/val_sweep.md`` (and ``.json``).
 
 Points whose run already finished are read back, not run again: an
 interrupted sweep continues where it stopped. ``--jobs N`` runs N points at
 once (their wall times then include the waits for each other).
 """
 import argparse
-import concurrent.futures
 import ast
+import concurrent.futures
 import itertools
 import json
 import os
