@@ -7,7 +7,8 @@ gamma on the validation classes), then the test protocol (train on all seen
 classes, test on test_seen + test_unseen with that gamma), prints the table
 (T1, S, U, H, AUSUC, gamma) and writes <work_dir>/zsl_results.json and
 <work_dir>/zsl_curve.png. ``--protocol val`` or ``--protocol test --gamma X``
-runs one of them.
+runs one of them. On a CPU the two protocols train at the same time
+(``--sequential``: one after the other).
 """
 import argparse
 import os
@@ -51,6 +52,13 @@ def parse_args():
         'checkpoint path: resume from it (needs --protocol val or test)')
     parser.add_argument(
         '--no-test', action='store_true', help='do not test at the end')
+    parser.add_argument(
+        '--sequential',
+        action='store_true',
+        help='train the test protocol after the val protocol, in this '
+        'process. By default, on a CPU with two or more threads and not '
+        'distributed, it trains at the same time in a second process, '
+        'each protocol with half the threads')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -172,7 +180,8 @@ def main():
         gamma=gamma,
         resume=False if resume is None else
         (True if resume == 'auto' else resume),
-        test=not args.no_test)
+        test=not args.no_test,
+        concurrent=False if args.sequential else None)
 
 
 if __name__ == '__main__':

@@ -14,14 +14,28 @@ benchmarks prescribe:
    then tested on ``split='test'`` (``test_seen`` + ``test_unseen``); the
    metrics go to ``<work_dir>/zsl_results.json`` and the seen-unseen curve
    to ``<work_dir>/zsl_curve.png``.
+
+The test protocol's *training* never reads ``gamma`` (the loss covers the
+seen classes only), so on a CPU with two or more threads the two protocols
+train at the same time, the test protocol in a second process with half
+the threads (:func:`train_zsl`, ``concurrent``). Its ``gamma`` is read when
+the val protocol has finished, before its last checkpoint and its test:
+the checkpoint and the results are those of the protocols run in turn
+with the same threads each.
 """
 import copy
 import json
+import multiprocessing
+import os
 import os.path as osp
-from typing import Dict, Optional, Sequence, Union
+import traceback
+from typing import Dict, Optional, Sequence, Tuple, Union
 
+import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dist import get_dist_info, is_main_process
+from mmengine.hooks import Hook
+from mmengine.logging import print_log
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
 
@@ -154,11 +168,13 @@ def _experiment_name(cfg: Config, protocol: str) -> str:
 
 def train_protocol(cfg: Config, protocol: str,
                    gamma: Union[str, float, None] = None,
-                   resume: Union[bool, str] = False) -> Runner:
+                   resume: Union[bool, str] = False,
+                   extra_hooks: Sequence[Hook] = ()) -> Runner:
     """Train one protocol; return the Runner (for testing afterwards).
 
     ``resume``: False, True (latest checkpoint of the protocol's work dir)
-    or a checkpoint path.
+    or a checkpoint path. ``extra_hooks``: hook objects registered on the
+    Runner before training (with their own priority).
     """
     stage_cfg = protocol_config(cfg, protocol, gamma)
     if isinstance(resume, str):
@@ -173,6 +189,8 @@ def train_protocol(cfg: Config, protocol: str,
     fetch_pretrained(stage_cfg.model)
     with discard_run_on_early_failure(stage_cfg.work_dir):
         runner = build_runner(stage_cfg)
+        for hook in extra_hooks:
+            runner.register_hook(hook, hook.priority)
         runner.train()
     if is_main_process():
         record = dict(protocol=protocol, epoch=runner.epoch, iter=runner.iter)
@@ -238,11 +256,219 @@ def prepare_test_config(cfg: Config, out_dir: str) -> Config:
     return cfg
 
 
+class _AwaitGammaHook(Hook):
+    """In the test protocol's process: hold the CalibrationHooks' ``gamma``
+    until the val protocol (the parent process) says it has chosen it.
+
+    The parent's message is read without waiting at the end of each epoch
+    (so that checkpoints written after it carry ``gamma``) and waited for
+    at the last iteration, before the last checkpoint is written. The
+    message is ``('gamma', value)``: the CalibrationHooks then read their
+    file, which must give ``value``; or ``('stop', reason)``.
+    """
+
+    priority = 'HIGH'  # before CalibrationHook and CheckpointHook
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.gamma: Optional[float] = None
+        self._hooks: list = []
+
+    def before_train(self, runner) -> None:
+        from mmzsl.engine import CalibrationHook
+        self._hooks = [
+            h for h in runner.hooks if isinstance(h, CalibrationHook)
+        ]
+        if not self._hooks:
+            raise RuntimeError('the test protocol has no CalibrationHook '
+                               'to receive gamma.')
+        for hook in self._hooks:
+            hook.hold()
+
+    def _receive(self, runner) -> None:
+        try:
+            kind, value = self.conn.recv()
+        except EOFError:  # killed: its checkpoints are there to resume
+            kind, value = 'stop', 'the val protocol\'s process has ended'
+        if kind != 'gamma':
+            raise RuntimeError(f'test protocol stopped: {value}')
+        for hook in self._hooks:
+            read = hook.release(runner)
+            if read != value:
+                raise RuntimeError(
+                    f'the val protocol chose gamma={value!r} but its file '
+                    f'{hook.gamma} gives {read!r}; another run is writing '
+                    'into the same work dir.')
+        self.gamma = value
+        runner.logger.info(f'gamma={value:.6g} received from the val '
+                           'protocol')
+
+    def after_train_epoch(self, runner) -> None:
+        if self.gamma is None and self.conn.poll():
+            self._receive(runner)
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None) -> None:
+        if self.gamma is None and self.is_last_train_iter(runner):
+            self._receive(runner)
+
+    def after_train(self, runner) -> None:
+        if self.gamma is None:  # a resumed run with no iteration left
+            self._receive(runner)
+
+
+class _WatchOtherProtocolHook(Hook):
+    """In the val protocol's process: stop at the end of an epoch if the
+    test protocol's process has failed."""
+
+    priority = 'LOWEST'
+
+    def __init__(self, conn, log_dir: str) -> None:
+        self.conn = conn
+        self.log_dir = log_dir
+
+    def after_train_epoch(self, runner) -> None:
+        if self.conn.poll():  # it sends nothing else before gamma
+            _test_protocol_result(self.conn, self.log_dir)
+            raise RuntimeError('the test protocol finished before gamma.')
+
+
+def _test_protocol_result(conn, log_dir: str) -> Optional[dict]:
+    """The test protocol's message: its metrics (``('done', metrics)``),
+    or a RuntimeError with its traceback (``('error', traceback)``)."""
+    try:
+        kind, payload = conn.recv()
+    except EOFError:
+        kind, payload = 'error', 'its process ended without a result'
+    if kind != 'done':
+        raise RuntimeError(
+            'the test protocol, training in a second process, failed (its '
+            f'log is in {log_dir}/<time>/):\n{payload}')
+    return payload
+
+
+def _test_protocol_process(cfg: Config, work_dir: str, gamma: str,
+                           resume: bool, test: bool, conn,
+                           threads: int) -> None:
+    """The second process of :func:`train_zsl` with ``concurrent``: train
+    the test protocol (``gamma`` held until the parent sends it), test,
+    and send ``('done', metrics)`` or ``('error', traceback)``."""
+    # INFO logs go to the protocol's own log file; the console is the
+    # val protocol's. Warnings and errors still reach stderr.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    torch.set_num_threads(threads)
+    # this process was spawned; the Runner would switch its start method
+    # to the config's (for dataloader workers) with a warning: do it first
+    method = cfg.get('env_cfg', {}).get('mp_cfg', {}).get('mp_start_method')
+    if method:
+        multiprocessing.set_start_method(method, force=True)
+    try:
+        waiter = _AwaitGammaHook(conn)
+        runner = train_protocol(cfg, 'test', gamma, resume=resume,
+                                extra_hooks=[waiter])
+        metrics = None
+        if test:
+            metrics = run_test(runner, work_dir,
+                               dict(protocol='test', gamma_source=gamma))
+            metrics = {k: float(v) for k, v in metrics.items()
+                       if isinstance(v, (int, float))}
+        conn.send(('done', metrics))
+    except BaseException:  # noqa: B902  (reported to the parent)
+        try:
+            conn.send(('error', traceback.format_exc()))
+        except (BrokenPipeError, OSError):
+            pass
+        raise SystemExit(1)
+    finally:
+        conn.close()
+
+
+def concurrent_threads(threads: Optional[int] = None) -> Tuple[int, int]:
+    """The threads of the val and the test protocol when they train at
+    the same time: ``threads`` (default: this process's) split in two,
+    the val protocol taking the odd one."""
+    threads = threads or torch.get_num_threads()
+    return max(1, threads - threads // 2), max(1, threads // 2)
+
+
+def _concurrent_by_default() -> bool:
+    """On a CPU, not distributed, with two or more threads."""
+    return (get_dist_info()[1] == 1 and torch.get_num_threads() >= 2
+            and not torch.cuda.is_available())
+
+
+def _train_both_at_once(cfg: Config, resume: bool,
+                        test: bool) -> Optional[Dict[str, float]]:
+    """Train the val protocol here and the test protocol in a second
+    process (see the module docstring); return the test metrics."""
+    work_dir = cfg.work_dir
+    test_dir = osp.join(work_dir, 'test_protocol')
+    val_threads, test_threads = concurrent_threads()
+    gamma = osp.join(work_dir, 'val_protocol', CALIBRATION_FILE)
+    test_cfg = prepare_test_config(copy.deepcopy(cfg), work_dir)
+    protocol_config(test_cfg, 'test', gamma)  # its errors, here and now
+    # what both processes would otherwise fetch at once
+    fetch_pretrained(cfg.model)
+    context = multiprocessing.get_context('spawn')
+    conn, child_conn = context.Pipe()
+    process = context.Process(
+        target=_test_protocol_process,
+        args=(test_cfg, work_dir, gamma, resume, test, child_conn,
+              test_threads),
+        name='mmzsl-test-protocol')
+    process.start()
+    child_conn.close()
+    print_log(
+        f'test protocol: training at the same time in process '
+        f'{process.pid} with {test_threads} thread(s), the val protocol '
+        f'here with {val_threads}; its log is in {test_dir}/<time>/. It '
+        'reads gamma when the val protocol has chosen it.',
+        logger='current')
+    threads = torch.get_num_threads()
+    torch.set_num_threads(val_threads)
+    try:
+        train_protocol(cfg, 'val', resume=resume,
+                       extra_hooks=[_WatchOtherProtocolHook(conn, test_dir)])
+        conn.send(('gamma', read_gamma(gamma)))
+        print_log('val protocol done; waiting for the test protocol ...',
+                  logger='current')
+        payload = _test_protocol_result(conn, test_dir)
+        process.join()
+    except BaseException:
+        if process.is_alive():
+            try:
+                conn.send(('stop', 'the val protocol failed'))
+            except (BrokenPipeError, OSError):
+                pass
+            process.join(timeout=60)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        raise
+    finally:
+        conn.close()
+        torch.set_num_threads(threads)
+    if payload is not None:
+        print_log(
+            'zero-shot results (test protocol, per-class mean top-1 %, '
+            'gamma chosen on validation classes):\n' + format_table(payload),
+            logger='current')
+        print_log(
+            f'results written to {osp.join(work_dir, RESULTS_FILE)}; '
+            f'seen-unseen curve in {osp.join(work_dir, CURVE_FILE)}',
+            logger='current')
+    return payload
+
+
 def train_zsl(cfg: Config,
               protocols: Sequence[str] = PROTOCOLS,
               gamma: Union[str, float, None] = None,
               resume: Union[bool, str] = False,
-              test: bool = True) -> Optional[Dict[str, float]]:
+              test: bool = True,
+              concurrent: Optional[bool] = None
+              ) -> Optional[Dict[str, float]]:
     """Train (and test) a crafted network on the ZSL protocols.
 
     Args:
@@ -253,9 +479,14 @@ def train_zsl(cfg: Config,
             calibration file or number to use. With both protocols it is
             taken from the val protocol.
         resume (bool | str): True: skip protocols that finished and resume
-            the interrupted one from its last checkpoint; a path: resume
+            the interrupted one(s) from the last checkpoint; a path: resume
             the (single) protocol from that checkpoint.
         test (bool): test after the test protocol's training.
+        concurrent (bool, optional): with both protocols still to train,
+            train the test protocol at the same time in a second process,
+            each with half of this process's threads (see the module
+            docstring). ``None`` (default): when on a CPU, not
+            distributed, with two or more threads. ``False``: in turn.
 
     Returns:
         dict | None: the test metrics when the test protocol ran.
@@ -268,6 +499,18 @@ def train_zsl(cfg: Config,
             'the test protocol alone needs --gamma (a calibration.json of a '
             'val-protocol run, or a number): gamma is never chosen on test.')
     work_dir = cfg.work_dir
+    if tuple(protocols) == PROTOCOLS and isinstance(resume, bool) and not (
+            resume is True and any(
+                _stage_done(osp.join(work_dir, f'{p}_protocol'))
+                for p in PROTOCOLS)):
+        if concurrent is None:
+            concurrent = _concurrent_by_default()
+        elif concurrent and get_dist_info()[1] > 1:
+            raise ValueError('concurrent=True in a distributed run: every '
+                             'process already trains one protocol at a '
+                             'time with the others.')
+        if concurrent:
+            return _train_both_at_once(cfg, resume, test)
     metrics = None
     for protocol in protocols:
         stage_dir = osp.join(work_dir, f'{protocol}_protocol')

@@ -53,6 +53,28 @@ class CalibrationHook(Hook):
         self.gamma = gamma
         self.key = key
         self._fixed: Optional[float] = None
+        self._held = False
+
+    def hold(self) -> None:
+        """Leave the head's ``gamma`` as it is until :meth:`release`.
+
+        For a test protocol that trains while its val protocol, in another
+        process, is still choosing ``gamma`` (training never reads it):
+        the file is read on release, not before. Testing while held is an
+        error.
+        """
+        if self.gamma == 'val':
+            raise ValueError('CalibrationHook(gamma="val") chooses gamma '
+                             'itself; only a file or number can be held.')
+        self._held = True
+
+    def release(self, runner) -> float:
+        """Read ``gamma`` now (the file may have been written meanwhile),
+        write it into the head and return it."""
+        self._held = False
+        self._fixed = None
+        self._apply_fixed(runner)
+        return self._fixed
 
     def _fixed_gamma(self) -> Optional[float]:
         if self.gamma == 'val':
@@ -64,6 +86,8 @@ class CalibrationHook(Hook):
         return self._fixed
 
     def _apply_fixed(self, runner) -> None:
+        if self._held:
+            return
         gamma = self._fixed_gamma()
         if gamma is not None:
             get_crafted_head(runner.model).set_gamma(gamma)
@@ -99,6 +123,11 @@ class CalibrationHook(Hook):
         self._apply_fixed(runner)
 
     def before_test(self, runner) -> None:
+        if self._held:
+            raise RuntimeError(
+                'CalibrationHook: testing while gamma is held (the val '
+                'protocol that chooses it has not finished); gamma is never '
+                'left at its initial value for a test.')
         self._apply_fixed(runner)
 
     def after_val_epoch(self, runner, metrics: Optional[dict] = None) -> None:

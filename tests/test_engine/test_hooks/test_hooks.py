@@ -124,6 +124,29 @@ def test_calibration_hook_fixed_and_file(tmp_path):
     assert float(model.head.gamma) == pytest.approx(0.125)
 
 
+def test_calibration_hook_held_reads_the_file_on_release(tmp_path):
+    """A test protocol training beside its val protocol: the file does not
+    exist yet (or holds an older run's gamma) while held; release reads
+    it then; testing while held is refused."""
+    model = make_model()
+    runner = fake_runner(tmp_path, model)
+    path = tmp_path / 'calibration.json'
+    path.write_text(json.dumps({'gamma': 0.7}))  # an earlier run's
+    hook = HOOKS.build(dict(type='CalibrationHook', gamma=str(path)))
+    hook.hold()
+    hook.before_train(runner)
+    assert float(model.head.gamma) == 0.0
+    with pytest.raises(RuntimeError, match='held'):
+        hook.before_test(runner)
+    path.write_text(json.dumps({'gamma': 0.25}))  # the val protocol's
+    assert hook.release(runner) == pytest.approx(0.25)
+    assert float(model.head.gamma) == pytest.approx(0.25)
+    hook.before_test(runner)
+    assert float(model.head.gamma) == pytest.approx(0.25)
+    with pytest.raises(ValueError, match='only a file or number'):
+        HOOKS.build(dict(type='CalibrationHook', gamma='val')).hold()
+
+
 def test_calibration_hook_bad_files(tmp_path):
     runner = fake_runner(tmp_path, make_model())
     missing = tmp_path / 'nope.json'
