@@ -31,6 +31,13 @@
    run (full: two rounds, the order alternating), and the val-protocol
    T1/S/U/H of each. Full: the config's data and epochs; quick: the quick
    accuracy sizes and a sixth of the epochs; tiny: tiny sizes, 1 epoch.
+6. job: the whole main job (both protocols, as tools/train.py runs it)
+   against the job before issue 16: the config with the protocols at once
+   where train_zsl's default does that (a CPU, not distributed, two or
+   more threads) against OLD_MAIN_JOB with the protocols in turn (the job
+   then). Wall-time ratio in the same run (full: two rounds, the order
+   alternating), with the val-protocol and test-protocol accuracies of
+   each. Sizes and epochs as in 5.
 
 Writes JSON and a markdown table (``--out``, default
 ``work_dirs/benchmark/benchmark.{json,md}``).
@@ -433,17 +440,21 @@ def recipe_config(name: str, mode: str, work_dir: str, data_root: str):
     return cfg
 
 
-def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
-    from mmzsl.apis import train_zsl
-    from mmzsl.utils import CALIBRATION_FILE
+def _generate_shapes(mode: str, work_dir: str, data_root: str) -> None:
+    """Generate ShapesZSL first, so that no timed run pays for it."""
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS
-    rounds = RECIPE_RUNS[mode][2]
-    # generate ShapesZSL first, so that no timed run pays for it
     cfg = recipe_config('new', mode, work_dir, data_root)
     init_default_scope('mmpretrain')
     for loader in ('train_dataloader', 'val_dataloader'):
         DATASETS.build(cfg[loader].dataset)
+
+
+def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
+    from mmzsl.apis import train_zsl
+    from mmzsl.utils import CALIBRATION_FILE
+    rounds = RECIPE_RUNS[mode][2]
+    _generate_shapes(mode, work_dir, data_root)
     walls = {'old': [], 'new': []}
     rows = {}
     for r in range(rounds):
@@ -472,6 +483,46 @@ def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
             print(f'  {name} recipe, round {r + 1}: '
                   f'{walls[name][-1]:.1f} s, val T1 {rows[name]["T1"]:.2f} '
                   f'H {rows[name]["H"]:.2f}', flush=True)
+    for name in rows:
+        rows[name]['wall_s'] = statistics.median(walls[name])
+        rows[name]['walls_s'] = walls[name]
+    ratio = rows['new']['wall_s'] / rows['old']['wall_s']
+    print(f'  new / old wall time: {ratio:.3f}', flush=True)
+    return dict(rows=[rows['old'], rows['new']], ratio=ratio, rounds=rounds,
+                threads=torch.get_num_threads(),
+                sizes=RECIPE_RUNS[mode][0] or 'the config\'s')
+
+
+def bench_job(mode: str, work_dir: str, data_root: str) -> dict:
+    from mmzsl.apis import train_zsl
+    from mmzsl.apis.protocol import _concurrent_by_default
+    from mmzsl.utils import CALIBRATION_FILE
+    rounds = RECIPE_RUNS[mode][2]
+    _generate_shapes(mode, work_dir, data_root)
+    at_once = {'old': False, 'new': _concurrent_by_default()}
+    walls = {'old': [], 'new': []}
+    rows = {}
+    for r in range(rounds):
+        for name in ('old', 'new')[::1 if r % 2 == 0 else -1]:
+            cfg = recipe_config(name, mode, osp.join(work_dir, f'{name}_{r}'),
+                                data_root)
+            start = time.perf_counter()
+            with quiet_logger():
+                test = train_zsl(cfg, concurrent=at_once[name])
+            walls[name].append(time.perf_counter() - start)
+            with open(osp.join(cfg.work_dir, 'val_protocol',
+                               CALIBRATION_FILE)) as f:
+                val = json.load(f)
+            rows[name] = dict(
+                recipe=name, width=cfg.model.backbone.base_channels,
+                protocols='at once' if at_once[name] else 'in turn',
+                **{f'val_{k}': float(val[f'zsl/{k}']) for k in ('T1', 'H')},
+                **{k: float(test[f'zsl/{k}'])
+                   for k in ('T1', 'H_uncal', 'H', 'AUSUC', 'gamma')})
+            print(f'  {name} job ({rows[name]["protocols"]}), round '
+                  f'{r + 1}: {walls[name][-1]:.1f} s, test T1 '
+                  f'{rows[name]["T1"]:.2f} H {rows[name]["H"]:.2f}',
+                  flush=True)
     for name in rows:
         rows[name]['wall_s'] = statistics.median(walls[name])
         rows[name]['walls_s'] = walls[name]
@@ -846,6 +897,30 @@ def markdown(report: dict) -> str:
                 f'{r["H"]:.2f} | {r["wall_s"]:.1f} | '
                 f'{r["wall_s"] / rc["rows"][0]["wall_s"]:.3f} |')
         lines += ['', f'New / old wall time: **{rc["ratio"]:.3f}**.', '']
+    if 'job' in report:
+        jb = report['job']
+        lines += ['## The whole main job against the one before issue 16',
+                  '', f'`{MAIN_JOB_CONFIG}`, both protocols as '
+                  '`tools/train.py` runs them: new = the config, the '
+                  'protocols at once where that is the default; old = the '
+                  'recipe before issue 16, the protocols in turn (the job '
+                  f'then). Data sizes: {jb["sizes"]}; torch threads of this '
+                  f'process: {jb["threads"]}; {jb["rounds"]} round(s), the '
+                  'order alternating. Accuracies of one seed (the '
+                  "config's); test columns with gamma from the val "
+                  'protocol, H_uncal with gamma = 0.', '',
+                  '| job | width | protocols | val T1 | val H | test T1 | '
+                  'test H_uncal | test H | test AUSUC | gamma | '
+                  'wall s (median) | time ratio |',
+                  '|---|---|---|---|---|---|---|---|---|---|---|---|']
+        for r in jb['rows']:
+            lines.append(
+                f'| {r["recipe"]} | {r["width"]} | {r["protocols"]} | '
+                f'{r["val_T1"]:.2f} | {r["val_H"]:.2f} | {r["T1"]:.2f} | '
+                f'{r["H_uncal"]:.2f} | {r["H"]:.2f} | {r["AUSUC"]:.2f} | '
+                f'{r["gamma"]:.4g} | {r["wall_s"]:.1f} | '
+                f'{r["wall_s"] / jb["rows"][0]["wall_s"]:.3f} |')
+        lines += ['', f'New / old wall time: **{jb["ratio"]:.3f}**.', '']
     if 'extraction' in report:
         e = report['extraction']
         lines += ['## Feature extraction and the feature cache (real CUB '
@@ -897,9 +972,9 @@ def main():
                         help='tiny sizes, to test the script')
     parser.add_argument('--only', nargs='+',
                         choices=['overhead', 'metric', 'accuracy',
-                                 'extraction', 'recipe'],
+                                 'extraction', 'recipe', 'job'],
                         default=['overhead', 'metric', 'accuracy',
-                                 'extraction', 'recipe'])
+                                 'extraction', 'recipe', 'job'])
     parser.add_argument('--out', default='work_dirs/benchmark',
                         help='folder for benchmark.json and benchmark.md')
     parser.add_argument('--data-root', default='data/shapes_zsl')
@@ -937,6 +1012,10 @@ def main():
               flush=True)
         report['recipe'] = bench_recipe(
             mode, osp.join(args.out, 'recipe'), args.data_root)
+    if 'job' in args.only:
+        print('the whole main job, new vs old:', flush=True)
+        report['job'] = bench_job(mode, osp.join(args.out, 'job'),
+                                  args.data_root)
     report['total_s'] = time.perf_counter() - start
     write_json_atomic(report, osp.join(args.out, 'benchmark.json'))
     text = markdown(report)
