@@ -393,7 +393,7 @@ def concurrent_threads(threads: Optional[int] = None) -> Tuple[int, int]:
     return max(1, threads - threads // 2), max(1, threads // 2)
 
 
-def _concurrent_by_default() -> bool:
+def concurrent_by_default() -> bool:
     """On a CPU, not distributed, with two or more threads."""
     return (get_dist_info()[1] == 1 and torch.get_num_threads() >= 2
             and not torch.cuda.is_available())
@@ -504,7 +504,7 @@ def train_zsl(cfg: Config,
                 _stage_done(osp.join(work_dir, f'{p}_protocol'))
                 for p in PROTOCOLS)):
         if concurrent is None:
-            concurrent = _concurrent_by_default()
+            concurrent = concurrent_by_default()
         elif concurrent and get_dist_info()[1] > 1:
             raise ValueError('concurrent=True in a distributed run: every '
                              'process already trains one protocol at a '

@@ -8,7 +8,9 @@ from tests.conftest import CUB_REAL, run_tool
 def test_benchmark_tiny_mode(tmp_path, shapes_root):
     out = tmp_path / 'bench'
     proc = run_tool('analysis_tools/benchmark.py', '--tiny', '--out', out,
-                    '--data-root', shapes_root, timeout=600)
+                    '--data-root', shapes_root, '--only', 'overhead',
+                    'metric', 'accuracy', 'extraction', 'recipe',
+                    timeout=600)
     report = json.loads((out / 'benchmark.json').read_text())
     assert report['mode'] == 'tiny'
     heads = [r['head'] for r in report['overhead']]
@@ -61,6 +63,27 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
     assert recipe['ratio'] == new['wall_s'] / old['wall_s'] > 0
     assert '## The main job: its recipe against' in text
     assert 'benchmark.md' in proc.stdout
+
+
+def test_benchmark_whole_job_tiny_mode(tmp_path, shapes_root):
+    """Two threads: the new job trains its protocols at once, the old job
+    and the new recipe in turn do not."""
+    out = tmp_path / 'bench'
+    run_tool('analysis_tools/benchmark.py', '--tiny', '--only', 'job',
+             '--out', out, '--data-root', shapes_root,
+             env={'OMP_NUM_THREADS': '2'})
+    job = json.loads((out / 'benchmark.json').read_text())['job']
+    old, turn, new = job['rows']
+    assert [r['recipe'] for r in job['rows']] == ['old', 'new in turn', 'new']
+    assert [r['protocols'] for r in job['rows']] == [
+        'in turn', 'in turn', 'at once']
+    assert (old['width'], new['width']) == (16, 8)
+    assert job['threads'] == 2
+    assert job['ratio'] == new['wall_s'] / old['wall_s'] > 0
+    for row in job['rows']:
+        assert 0 <= row['H'] <= 100 and 0 <= row['val_H'] <= 100
+    assert '## The whole main job against the one before issue 16' in (
+        out / 'benchmark.md').read_text()
 
 
 def test_benchmark_extraction_skipped_without_shared_data(tmp_path):

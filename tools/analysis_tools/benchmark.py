@@ -35,9 +35,10 @@
    against the job before issue 16: the config with the protocols at once
    where train_zsl's default does that (a CPU, not distributed, two or
    more threads) against OLD_MAIN_JOB with the protocols in turn (the job
-   then). Wall-time ratio in the same run (full: two rounds, the order
-   alternating), with the val-protocol and test-protocol accuracies of
-   each. Sizes and epochs as in 5.
+   then), and between them the config with the protocols in turn (what
+   the recipe alone buys). Wall-time ratio new / old in the same run
+   (full: two rounds, the order alternating), with the val-protocol and
+   test-protocol accuracies of each. Sizes and epochs as in 5.
 
 Writes JSON and a markdown table (``--out``, default
 ``work_dirs/benchmark/benchmark.{json,md}``).
@@ -450,87 +451,94 @@ def _generate_shapes(mode: str, work_dir: str, data_root: str) -> None:
         DATASETS.build(cfg[loader].dataset)
 
 
-def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
-    from mmzsl.apis import train_zsl
-    from mmzsl.utils import CALIBRATION_FILE
+def _old_against_new(mode: str, work_dir: str, data_root: str, train,
+                     row, label, names=('old', 'new')) -> dict:
+    """Time ``train(name, cfg)`` for each of ``names`` (the old recipe
+    first, the new one last; a name that is not ``'old'`` is the new
+    recipe), rounds alternating their order; ``row(name, cfg, result)``
+    gives each row (from the last round) and ``label(name, row)`` its
+    progress line. The ratio is the last one's time over the first's."""
     rounds = RECIPE_RUNS[mode][2]
     _generate_shapes(mode, work_dir, data_root)
-    walls = {'old': [], 'new': []}
+    walls = {name: [] for name in names}
     rows = {}
     for r in range(rounds):
-        for name in ('old', 'new')[::1 if r % 2 == 0 else -1]:
-            cfg = recipe_config(name, mode, osp.join(work_dir, f'{name}_{r}'),
-                                data_root)
+        for name in names[::1 if r % 2 == 0 else -1]:
+            recipe = 'old' if name == 'old' else 'new'
+            cfg = recipe_config(
+                recipe, mode,
+                osp.join(work_dir, f'{name.replace(" ", "_")}_{r}'),
+                data_root)
             start = time.perf_counter()
             with quiet_logger():
-                train_zsl(cfg, protocols=('val', ))
+                result = train(name, cfg)
             walls[name].append(time.perf_counter() - start)
-            with open(osp.join(cfg.work_dir, 'val_protocol',
-                               CALIBRATION_FILE)) as f:
-                metrics = json.load(f)
-            rows[name] = dict(
-                recipe=name, epochs=cfg.train_cfg.max_epochs,
-                batch_size=cfg.train_dataloader.batch_size,
-                width=cfg.model.backbone.base_channels,
-                lr=cfg.optim_wrapper.optimizer.lr,
-                label_smoothing=cfg.model.head.loss.get(
-                    'label_smooth_val', 0.0),
-                channels_last=any(
-                    h['type'] == 'ChannelsLastHook' and h.get('enable', True)
-                    for h in cfg.custom_hooks),
-                **{k.split('/')[1]: float(metrics[k])
-                   for k in ('zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H')})
-            print(f'  {name} recipe, round {r + 1}: '
-                  f'{walls[name][-1]:.1f} s, val T1 {rows[name]["T1"]:.2f} '
-                  f'H {rows[name]["H"]:.2f}', flush=True)
+            rows[name] = row(name, cfg, result)
+            print(f'  {label(name, rows[name])}, round {r + 1}: '
+                  f'{walls[name][-1]:.1f} s', flush=True)
     for name in rows:
         rows[name]['wall_s'] = statistics.median(walls[name])
         rows[name]['walls_s'] = walls[name]
-    ratio = rows['new']['wall_s'] / rows['old']['wall_s']
-    print(f'  new / old wall time: {ratio:.3f}', flush=True)
-    return dict(rows=[rows['old'], rows['new']], ratio=ratio, rounds=rounds,
-                threads=torch.get_num_threads(),
+    ratio = rows[names[-1]]['wall_s'] / rows[names[0]]['wall_s']
+    print(f'  {names[-1]} / {names[0]} wall time: {ratio:.3f}', flush=True)
+    return dict(rows=[rows[name] for name in names], ratio=ratio,
+                rounds=rounds, threads=torch.get_num_threads(),
                 sizes=RECIPE_RUNS[mode][0] or 'the config\'s')
+
+
+def _val_metrics(cfg) -> dict:
+    from mmzsl.utils import CALIBRATION_FILE
+    with open(osp.join(cfg.work_dir, 'val_protocol', CALIBRATION_FILE)) as f:
+        return json.load(f)
+
+
+def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
+    from mmzsl.apis import train_zsl
+
+    def row(name, cfg, _):
+        metrics = _val_metrics(cfg)
+        return dict(
+            recipe=name, epochs=cfg.train_cfg.max_epochs,
+            batch_size=cfg.train_dataloader.batch_size,
+            width=cfg.model.backbone.base_channels,
+            lr=cfg.optim_wrapper.optimizer.lr,
+            label_smoothing=cfg.model.head.loss.get('label_smooth_val', 0.0),
+            channels_last=any(
+                h['type'] == 'ChannelsLastHook' and h.get('enable', True)
+                for h in cfg.custom_hooks),
+            **{k.split('/')[1]: float(metrics[k])
+               for k in ('zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H')})
+
+    return _old_against_new(
+        mode, work_dir, data_root,
+        lambda name, cfg: train_zsl(cfg, protocols=('val', )), row,
+        lambda name, r: f'{name} recipe (val T1 {r["T1"]:.2f}, '
+        f'H {r["H"]:.2f})')
 
 
 def bench_job(mode: str, work_dir: str, data_root: str) -> dict:
+    """The old job (its recipe, protocols in turn), the new recipe with
+    the protocols in turn, and the new job as tools/train.py runs it."""
     from mmzsl.apis import train_zsl
-    from mmzsl.apis.protocol import _concurrent_by_default
-    from mmzsl.utils import CALIBRATION_FILE
-    rounds = RECIPE_RUNS[mode][2]
-    _generate_shapes(mode, work_dir, data_root)
-    at_once = {'old': False, 'new': _concurrent_by_default()}
-    walls = {'old': [], 'new': []}
-    rows = {}
-    for r in range(rounds):
-        for name in ('old', 'new')[::1 if r % 2 == 0 else -1]:
-            cfg = recipe_config(name, mode, osp.join(work_dir, f'{name}_{r}'),
-                                data_root)
-            start = time.perf_counter()
-            with quiet_logger():
-                test = train_zsl(cfg, concurrent=at_once[name])
-            walls[name].append(time.perf_counter() - start)
-            with open(osp.join(cfg.work_dir, 'val_protocol',
-                               CALIBRATION_FILE)) as f:
-                val = json.load(f)
-            rows[name] = dict(
-                recipe=name, width=cfg.model.backbone.base_channels,
-                protocols='at once' if at_once[name] else 'in turn',
-                **{f'val_{k}': float(val[f'zsl/{k}']) for k in ('T1', 'H')},
-                **{k: float(test[f'zsl/{k}'])
-                   for k in ('T1', 'H_uncal', 'H', 'AUSUC', 'gamma')})
-            print(f'  {name} job ({rows[name]["protocols"]}), round '
-                  f'{r + 1}: {walls[name][-1]:.1f} s, test T1 '
-                  f'{rows[name]["T1"]:.2f} H {rows[name]["H"]:.2f}',
-                  flush=True)
-    for name in rows:
-        rows[name]['wall_s'] = statistics.median(walls[name])
-        rows[name]['walls_s'] = walls[name]
-    ratio = rows['new']['wall_s'] / rows['old']['wall_s']
-    print(f'  new / old wall time: {ratio:.3f}', flush=True)
-    return dict(rows=[rows['old'], rows['new']], ratio=ratio, rounds=rounds,
-                threads=torch.get_num_threads(),
-                sizes=RECIPE_RUNS[mode][0] or 'the config\'s')
+    from mmzsl.apis.protocol import concurrent_by_default
+    at_once = {'old': False, 'new in turn': False,
+               'new': concurrent_by_default()}
+
+    def row(name, cfg, test):
+        val = _val_metrics(cfg)
+        return dict(
+            recipe=name, width=cfg.model.backbone.base_channels,
+            protocols='at once' if at_once[name] else 'in turn',
+            **{f'val_{k}': float(val[f'zsl/{k}']) for k in ('T1', 'H')},
+            **{k: float(test[f'zsl/{k}'])
+               for k in ('T1', 'H_uncal', 'H', 'AUSUC', 'gamma')})
+
+    return _old_against_new(
+        mode, work_dir, data_root,
+        lambda name, cfg: train_zsl(cfg, concurrent=at_once[name]), row,
+        lambda name, r: f'{name} job, protocols {r["protocols"]} (test T1 '
+        f'{r["T1"]:.2f}, H {r["H"]:.2f})',
+        names=('old', 'new in turn', 'new'))
 
 
 # ---------------------------------------------------------------------------
@@ -904,7 +912,8 @@ def markdown(report: dict) -> str:
                   '`tools/train.py` runs them: new = the config, the '
                   'protocols at once where that is the default; old = the '
                   'recipe before issue 16, the protocols in turn (the job '
-                  f'then). Data sizes: {jb["sizes"]}; torch threads of this '
+                  'then); new in turn = the config with `--sequential`. '
+                  f'Data sizes: {jb["sizes"]}; torch threads of this '
                   f'process: {jb["threads"]}; {jb["rounds"]} round(s), the '
                   'order alternating. Accuracies of one seed (the '
                   "config's); test columns with gamma from the val "
