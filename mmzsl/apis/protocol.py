@@ -38,6 +38,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
+from mmengine.utils import import_modules_from_strings
 
 from mmzsl.utils import (CALIBRATION_FILE, discard_run_on_early_failure,
                          innermost_dataset_cfg, read_gamma,
@@ -262,9 +263,10 @@ class _AwaitGammaHook(Hook):
 
     The parent's message is read without waiting at the end of each epoch
     (so that checkpoints written after it carry ``gamma``) and waited for
-    at the last iteration, before the last checkpoint is written. The
-    message is ``('gamma', value)``: the CalibrationHooks then read their
-    file, which must give ``value``; or ``('stop', reason)``.
+    at the last iteration or the end of the last epoch (a closed-form loop
+    has no iterations), before the last checkpoint is written. The message
+    is ``('gamma', value)``: the CalibrationHooks then read their file,
+    which must give ``value``; or ``('stop', reason)``.
     """
 
     priority = 'HIGH'  # before CalibrationHook and CheckpointHook
@@ -304,7 +306,8 @@ class _AwaitGammaHook(Hook):
                            'protocol')
 
     def after_train_epoch(self, runner) -> None:
-        if self.gamma is None and self.conn.poll():
+        if self.gamma is None and (self.conn.poll()
+                                   or self.is_last_train_epoch(runner)):
             self._receive(runner)
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
@@ -359,6 +362,10 @@ def _test_protocol_process(cfg: Config, work_dir: str, gamma: str,
     os.dup2(devnull, 1)
     os.close(devnull)
     torch.set_num_threads(threads)
+    # what Config.fromfile imported in the first process (the config's
+    # custom_imports: a user's project, its hooks)
+    if cfg.get('custom_imports'):
+        import_modules_from_strings(**cfg.custom_imports)
     # this process was spawned; the Runner would switch its start method
     # to the config's (for dataloader workers) with a warning: do it first
     method = cfg.get('env_cfg', {}).get('mp_cfg', {}).get('mp_start_method')
@@ -393,9 +400,16 @@ def concurrent_threads(threads: Optional[int] = None) -> Tuple[int, int]:
     return max(1, threads - threads // 2), max(1, threads // 2)
 
 
-def concurrent_by_default() -> bool:
+def _distributed(cfg: Config) -> bool:
+    # a launcher of one process is distributed too: a second process
+    # would join its process group
+    return (get_dist_info()[1] > 1
+            or cfg.get('launcher', 'none') not in (None, 'none'))
+
+
+def concurrent_by_default(cfg: Config) -> bool:
     """On a CPU, not distributed, with two or more threads."""
-    return (get_dist_info()[1] == 1 and torch.get_num_threads() >= 2
+    return (not _distributed(cfg) and torch.get_num_threads() >= 2
             and not torch.cuda.is_available())
 
 
@@ -504,8 +518,8 @@ def train_zsl(cfg: Config,
                 _stage_done(osp.join(work_dir, f'{p}_protocol'))
                 for p in PROTOCOLS)):
         if concurrent is None:
-            concurrent = concurrent_by_default()
-        elif concurrent and get_dist_info()[1] > 1:
+            concurrent = concurrent_by_default(cfg)
+        elif concurrent and _distributed(cfg):
             raise ValueError('concurrent=True in a distributed run: every '
                              'process already trains one protocol at a '
                              'time with the others.')

@@ -57,3 +57,19 @@ class DumpRankStateHook(Hook):
             runner.model) else runner.model
         torch.save(model.state_dict(),
                    osp.join(runner.work_dir, f'state_rank{get_rank()}.pth'))
+
+
+@HOOKS.register_module()
+class SleepBeforeTrainHook(Hook):
+    """Sleep ``seconds`` before training in the runs whose work dir ends
+    with ``work_dir_suffix`` (e.g. only the val protocol of a job whose
+    protocols train at the same time)."""
+
+    def __init__(self, seconds: float, work_dir_suffix: str = ''):
+        self.seconds = seconds
+        self.work_dir_suffix = work_dir_suffix
+
+    def before_train(self, runner) -> None:
+        import time
+        if runner.work_dir.rstrip('/').endswith(self.work_dir_suffix):
+            time.sleep(self.seconds)

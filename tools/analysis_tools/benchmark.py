@@ -522,7 +522,8 @@ def bench_job(mode: str, work_dir: str, data_root: str) -> dict:
     from mmzsl.apis import train_zsl
     from mmzsl.apis.protocol import concurrent_by_default
     at_once = {'old': False, 'new in turn': False,
-               'new': concurrent_by_default()}
+               'new': concurrent_by_default(recipe_config(
+                   'new', mode, work_dir, data_root))}
 
     def row(name, cfg, test):
         val = _val_metrics(cfg)

@@ -1,6 +1,7 @@
 """ClosedFormTrainLoop through tools/train.py on features in the xlsa17
 format (AWA2's real split file, a stand-in res101.mat): the Runner's fit is
 the head's fit on the training split, on one and on two processes."""
+import json
 import os
 
 import numpy as np
@@ -10,7 +11,8 @@ from mmengine.config import Config
 from mmpretrain.registry import DATASETS, MODELS
 
 import mmzsl  # noqa: F401  (safe loading, registration)
-from tests.conftest import REPO, run_tool, xlsa17_options
+from tests.conftest import (REPO, run_tool, tiny_config_with_hook,
+                            xlsa17_options)
 from tests.test_datasets.xlsa17_fixtures import FEATURE_DIM
 from tests.test_tools.test_dist_train import run_script
 
@@ -87,3 +89,27 @@ def test_two_processes_fit_the_same_head(awa2_folders, tmp_path):
             in proc.stdout + proc.stderr)
     torch.testing.assert_close(head_weight(tmp_path / 'run', 'test'),
                                weight, rtol=1e-4, atol=1e-6)
+
+
+def test_protocols_at_once_checkpoint_carries_the_val_gamma(awa2_folders,
+                                                            tmp_path):
+    """Two threads: the test protocol fits in a second process, which has
+    no iteration to wait at; it waits at the end of its one epoch, so
+    epoch_1.pth carries the gamma of the val protocol. The val protocol
+    sleeps first, so that the fit is over before gamma is chosen."""
+    config = tiny_config_with_hook(
+        tmp_path / 'eszsl_slow_val.py',
+        "dict(type='SleepBeforeTrainHook', seconds=10, "
+        "work_dir_suffix='val_protocol')", base=CONFIG)
+    work = tmp_path / 'at_once'
+    proc = run_tool('train.py', config, '--work-dir', work, '--cfg-options',
+                    *options(awa2_folders), env={'OMP_NUM_THREADS': '2'})
+    assert 'training at the same time in process' in proc.stdout + \
+        proc.stderr
+    gamma = json.loads((work / 'val_protocol' /
+                        'calibration.json').read_text())['gamma']
+    ckpt = torch.load(work / 'test_protocol' / 'epoch_1.pth',
+                      weights_only=True)
+    assert float(ckpt['state_dict']['head.gamma']) == pytest.approx(gamma)
+    results = json.loads((work / 'zsl_results.json').read_text())
+    assert results['zsl/gamma'] == pytest.approx(gamma)
