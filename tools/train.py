@@ -52,13 +52,21 @@ def parse_args():
         'checkpoint path: resume from it (needs --protocol val or test)')
     parser.add_argument(
         '--no-test', action='store_true', help='do not test at the end')
-    parser.add_argument(
+    at_once = parser.add_mutually_exclusive_group()
+    at_once.add_argument(
         '--sequential',
         action='store_true',
         help='train the test protocol after the val protocol, in this '
         'process. By default, on a CPU with two or more threads and not '
         'distributed, it trains at the same time in a second process, '
-        'each protocol with half the threads')
+        'each protocol with half the threads (not for closed-form fits, '
+        'which take seconds)')
+    at_once.add_argument(
+        '--at-once',
+        action='store_true',
+        help='train the two protocols at the same time wherever the '
+        'default would not (one thread, a closed-form fit); not with a '
+        'launcher')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -150,6 +158,11 @@ def check_args(args) -> tuple:
             '--protocol test without --gamma',
             'add --gamma with the calibration.json of a val-protocol run or '
             'a number: gamma is never chosen on test')
+    if args.at_once and args.launcher != 'none':
+        raise CLIError(
+            f'--at-once with --launcher {args.launcher}',
+            'drop --at-once: with a launcher every process trains the '
+            'protocols in turn with the others')
     check_amp(args.amp)
     check_launcher(args.launcher)
     return protocols, gamma
@@ -181,7 +194,8 @@ def main():
         resume=False if resume is None else
         (True if resume == 'auto' else resume),
         test=not args.no_test,
-        concurrent=False if args.sequential else None)
+        concurrent=False if args.sequential else
+        (True if args.at_once else None))
 
 
 if __name__ == '__main__':

@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 import torch
 from mmengine.config import Config
@@ -65,6 +67,10 @@ def test_protocols_at_once_only_on_one_cpu_process(cfg):
         assert not concurrent_by_default(cfg)  # one thread: in turn
         torch.set_num_threads(2)
         assert concurrent_by_default(cfg) is not torch.cuda.is_available()
+        # a closed-form fit takes seconds: in turn
+        closed_form = copy.deepcopy(cfg)
+        closed_form.train_cfg = dict(type='ClosedFormTrainLoop')
+        assert not concurrent_by_default(closed_form)
         # a launcher, even of one process: a second process would join
         # its process group
         cfg.launcher = 'pytorch'

@@ -77,6 +77,13 @@ def test_gamma_neither_number_nor_file(tmp_path):
     assert not timestamp_folders(tmp_path)
 
 
+def test_at_once_with_a_launcher(tmp_path):
+    proc = train(tmp_path / 'run', '--at-once', '--launcher', 'pytorch')
+    assert_one_line_error(proc, '--at-once with --launcher pytorch',
+                          'drop --at-once')
+    assert not timestamp_folders(tmp_path)
+
+
 def test_registry_type_typo(tmp_path):
     proc = train(tmp_path / 'run', '--cfg-options',
                  'model.head.type=CraftedClsHaed')

@@ -94,6 +94,22 @@ def test_protocols_at_once_report_each_others_failure(tmp_path,
     assert (work / 'val_protocol' / 'protocol_done.json').is_file()
     assert not (work / 'zsl_results.json').exists()
 
+    # the test protocol fails as it starts, while the val protocol (slowed
+    # down) trains: the val protocol stops at the end of its epoch
+    hooks = tiny_config_with_hook(
+        tmp_path / 'tiny_test_fails.py',
+        "dict(type='SleepBeforeTrainHook', seconds=10, "
+        "work_dir_suffix='val_protocol'), dict(type='FailBeforeTrainHook', "
+        "work_dir_suffix='test_protocol')")
+    work = tmp_path / 'test_fails_first'
+    proc = _main_job(work, shapes_root, 2, config=hooks, check=False)
+    assert proc.returncode != 0
+    assert 'the test protocol, training in a second process, failed' in \
+        proc.stderr
+    assert 'FailBeforeTrainHook in' in proc.stderr
+    assert (work / 'val_protocol' / 'epoch_1.pth').is_file()
+    assert not (work / 'val_protocol' / 'epoch_2.pth').exists()
+
     # the val protocol fails (at once): the test protocol stops at the end
     # of its first epoch instead of training on
     work = tmp_path / 'val_fails'

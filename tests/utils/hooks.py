@@ -73,3 +73,16 @@ class SleepBeforeTrainHook(Hook):
         import time
         if runner.work_dir.rstrip('/').endswith(self.work_dir_suffix):
             time.sleep(self.seconds)
+
+
+@HOOKS.register_module()
+class FailBeforeTrainHook(Hook):
+    """Raise before training in the runs whose work dir ends with
+    ``work_dir_suffix``."""
+
+    def __init__(self, work_dir_suffix: str = ''):
+        self.work_dir_suffix = work_dir_suffix
+
+    def before_train(self, runner) -> None:
+        if runner.work_dir.rstrip('/').endswith(self.work_dir_suffix):
+            raise RuntimeError(f'FailBeforeTrainHook in {runner.work_dir}')

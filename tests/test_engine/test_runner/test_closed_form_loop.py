@@ -93,17 +93,18 @@ def test_two_processes_fit_the_same_head(awa2_folders, tmp_path):
 
 def test_protocols_at_once_checkpoint_carries_the_val_gamma(awa2_folders,
                                                             tmp_path):
-    """Two threads: the test protocol fits in a second process, which has
-    no iteration to wait at; it waits at the end of its one epoch, so
-    epoch_1.pth carries the gamma of the val protocol. The val protocol
-    sleeps first, so that the fit is over before gamma is chosen."""
+    """``--at-once`` (not the default for a fit of seconds): the test
+    protocol fits in a second process, which has no iteration to wait at;
+    it waits at the end of its one epoch, so epoch_1.pth carries the gamma
+    of the val protocol. The val protocol sleeps first, so that the fit is
+    over before gamma is chosen."""
     config = tiny_config_with_hook(
         tmp_path / 'eszsl_slow_val.py',
         "dict(type='SleepBeforeTrainHook', seconds=10, "
         "work_dir_suffix='val_protocol')", base=CONFIG)
     work = tmp_path / 'at_once'
-    proc = run_tool('train.py', config, '--work-dir', work, '--cfg-options',
-                    *options(awa2_folders), env={'OMP_NUM_THREADS': '2'})
+    proc = run_tool('train.py', config, '--work-dir', work, '--at-once',
+                    '--cfg-options', *options(awa2_folders))
     assert 'training at the same time in process' in proc.stdout + \
         proc.stderr
     gamma = json.loads((work / 'val_protocol' /
