@@ -436,13 +436,14 @@ def _train_both_at_once(cfg: Config, resume: bool,
     val_threads, test_threads = concurrent_threads()
     gamma = osp.join(work_dir, 'val_protocol', CALIBRATION_FILE)
     test_cfg = prepare_test_config(copy.deepcopy(cfg), work_dir)
-    protocol_config(test_cfg, 'test', gamma)  # its errors, here and now
+    # (its errors here and now; the second process derives it again)
+    test_stage_cfg = protocol_config(test_cfg, 'test', gamma)
     # what both processes would otherwise fetch, generate or extract at
     # once: the weights, and the data of the test protocol's training
     # (ShapesZSL generates every split at once; a feature cache covers
     # trainval and test)
     fetch_pretrained(cfg.model)
-    _prepare_data(protocol_config(test_cfg, 'test', gamma))
+    _prepare_data(test_stage_cfg)
     context = multiprocessing.get_context('spawn')
     conn, child_conn = context.Pipe()
     process = context.Process(
