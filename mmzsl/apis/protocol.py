@@ -394,10 +394,11 @@ def _test_protocol_process(cfg: Config, work_dir: str, gamma: str,
 
 def concurrent_threads(threads: Optional[int] = None) -> Tuple[int, int]:
     """The threads of the val and the test protocol when they train at
-    the same time: ``threads`` (default: this process's) split in two,
-    the val protocol taking the odd one."""
+    the same time: ``threads`` (default: this process's) split in two, the
+    odd one to the test protocol, which trains on more images (all seen
+    classes)."""
     threads = threads or torch.get_num_threads()
-    return max(1, threads - threads // 2), max(1, threads // 2)
+    return max(1, threads // 2), max(1, threads - threads // 2)
 
 
 def _distributed(cfg: Config) -> bool:
