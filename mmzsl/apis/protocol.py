@@ -35,7 +35,7 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dist import get_dist_info, is_main_process
 from mmengine.hooks import Hook
-from mmengine.logging import print_log
+from mmengine.logging import MMLogger, print_log
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
 from mmengine.utils import import_modules_from_strings
@@ -240,12 +240,17 @@ def run_test(runner: Runner, out_dir: str, extra: Optional[dict] = None
             record.update(extra)
         path = osp.join(out_dir, RESULTS_FILE)
         write_json_atomic(record, path)
-        runner.logger.info('zero-shot results (test protocol, per-class '
-                           'mean top-1 %, gamma chosen on validation '
-                           'classes):\n' + format_table(metrics))
-        runner.logger.info(f'results written to {path}; seen-unseen curve '
-                           f'in {osp.join(out_dir, CURVE_FILE)}')
+        _log_results(metrics, out_dir, runner.logger)
     return metrics
+
+
+def _log_results(metrics: dict, out_dir: str, logger) -> None:
+    """The table of the test metrics and where they were written."""
+    logger.info('zero-shot results (test protocol, per-class mean top-1 %, '
+                'gamma chosen on validation classes):\n' +
+                format_table(metrics))
+    logger.info(f'results written to {osp.join(out_dir, RESULTS_FILE)}; '
+                f'seen-unseen curve in {osp.join(out_dir, CURVE_FILE)}')
 
 
 def prepare_test_config(cfg: Config, out_dir: str) -> Config:
@@ -485,14 +490,7 @@ def _train_both_at_once(cfg: Config, resume: bool,
         conn.close()
         torch.set_num_threads(threads)
     if payload is not None:
-        print_log(
-            'zero-shot results (test protocol, per-class mean top-1 %, '
-            'gamma chosen on validation classes):\n' + format_table(payload),
-            logger='current')
-        print_log(
-            f'results written to {osp.join(work_dir, RESULTS_FILE)}; '
-            f'seen-unseen curve in {osp.join(work_dir, CURVE_FILE)}',
-            logger='current')
+        _log_results(payload, work_dir, MMLogger.get_current_instance())
     return payload
 
 
