@@ -2,7 +2,7 @@
 import json
 import os.path as osp
 
-from tests.conftest import CUB_REAL, run_tool
+from tests.conftest import CUB_REAL, REPO, run_tool
 
 
 def test_benchmark_tiny_mode(tmp_path, shapes_root):
@@ -95,3 +95,43 @@ def test_benchmark_extraction_skipped_without_shared_data(tmp_path):
     assert extraction['skipped'] is True
     assert str(tmp_path / 'none' / 'cub_real') in extraction['reason']
     assert 'Skipped:' in (out / 'benchmark.md').read_text()
+
+
+def _benchmark_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_tool',
+        osp.join(REPO, 'tools', 'analysis_tools', 'benchmark.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
+
+
+def test_benchmark_cfg_options_change_the_new_recipe_only(tmp_path):
+    """A candidate is timed against the old recipe as it was: the overrides
+    reach the new recipe (with the cosine's T_max following the epochs)
+    and never the old one."""
+    tool = _benchmark_module()
+    options = {'train_cfg.max_epochs': 16, 'model.backbone.base_channels': 12}
+    new = tool.recipe_config('new', 'full', str(tmp_path), 'data', options)
+    old = tool.recipe_config('old', 'full', str(tmp_path), 'data', options)
+    plain = tool.recipe_config('new', 'full', str(tmp_path), 'data')
+    assert (new.train_cfg.max_epochs, new.train_cfg.val_interval,
+            new.param_scheduler.T_max) == (16, 16, 16)
+    assert new.model.backbone.base_channels == 12
+    assert (old.train_cfg.max_epochs, old.param_scheduler.T_max) == (12, 12)
+    assert old.model.backbone.base_channels == 16
+    assert (plain.train_cfg.max_epochs,
+            plain.model.backbone.base_channels) == (12, 8)
+    lines = tool._options_line(dict(cfg_options=options))
+    assert 'train_cfg.max_epochs=16' in lines[0]
+    assert tool._options_line(dict(cfg_options={})) == []
+
+
+def test_benchmark_cfg_options_need_the_recipe_or_job_part(tmp_path):
+    proc = run_tool('analysis_tools/benchmark.py', '--tiny', '--only',
+                    'metric', '--cfg-options', 'train_cfg.max_epochs=16',
+                    '--out', tmp_path, check=False)
+    assert proc.returncode == 2
+    assert '--cfg-options changes the main job config' in proc.stderr
+    assert not (tmp_path / 'benchmark.json').exists()

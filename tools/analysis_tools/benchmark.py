@@ -39,6 +39,9 @@
    the recipe alone buys). Wall-time ratio new / old in the same run
    (full: two rounds, the order alternating), with the val-protocol and
    test-protocol accuracies of each. Sizes and epochs as in 5.
+   In 5 and 6, ``--cfg-options KEY=VALUE ...`` changes the new recipe (not
+   the old one), to time a candidate against the old job in one command,
+   e.g. ``--only job --cfg-options train_cfg.max_epochs=16``.
 
 Writes JSON and a markdown table (``--out``, default
 ``work_dirs/benchmark/benchmark.{json,md}``).
@@ -59,6 +62,7 @@ import tracemalloc
 
 import numpy as np
 import torch
+from mmengine.config import DictAction
 
 import mmzsl  # noqa: F401
 from mmzsl.utils import atomic_open, write_json_atomic
@@ -414,9 +418,11 @@ RECIPE_RUNS = {'full': (None, 1, 2), 'quick': ('quick', 6, 1),
                'tiny': ('tiny', None, 1)}
 
 
-def recipe_config(name: str, mode: str, work_dir: str, data_root: str):
-    """The val protocol of the main job, as configured (``'new'``) or with
-    the recipe before issue 16 (``'old'``)."""
+def recipe_config(name: str, mode: str, work_dir: str, data_root: str,
+                  cfg_options: dict = None):
+    """The val protocol of the main job, as configured (``'new'``, with
+    ``cfg_options`` merged: a candidate recipe) or with the recipe before
+    issue 16 (``'old'``, never changed by ``cfg_options``)."""
     from mmengine.config import Config
     repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
     cfg = Config.fromfile(osp.join(repo, MAIN_JOB_CONFIG))
@@ -424,6 +430,8 @@ def recipe_config(name: str, mode: str, work_dir: str, data_root: str):
         cfg.merge_from_dict(OLD_MAIN_JOB)
         cfg.custom_hooks = [h for h in cfg.custom_hooks
                             if h['type'] != 'ChannelsLastHook']
+    elif cfg_options:
+        cfg.merge_from_dict(cfg_options)
     sizes_key, divisor, _ = RECIPE_RUNS[mode]
     sizes = ACCURACY_SIZES[sizes_key] if sizes_key else {}
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
@@ -438,28 +446,35 @@ def recipe_config(name: str, mode: str, work_dir: str, data_root: str):
         cfg.param_scheduler.T_max = epochs
     cfg.work_dir = work_dir
     cfg.default_hooks.logger.interval = 50
+    # the Runners' INFO (config dump, hook table, per-iteration lines) off
+    # the console and the logs: each Runner makes its own logger, which
+    # quiet_logger does not reach
+    cfg.log_level = 'WARNING'
     return cfg
 
 
-def _generate_shapes(mode: str, work_dir: str, data_root: str) -> None:
+def _generate_shapes(mode: str, work_dir: str, data_root: str,
+                     cfg_options: dict = None) -> None:
     """Generate ShapesZSL first, so that no timed run pays for it."""
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS
-    cfg = recipe_config('new', mode, work_dir, data_root)
+    cfg = recipe_config('new', mode, work_dir, data_root, cfg_options)
     init_default_scope('mmpretrain')
     for loader in ('train_dataloader', 'val_dataloader'):
         DATASETS.build(cfg[loader].dataset)
 
 
 def _old_against_new(mode: str, work_dir: str, data_root: str, train,
-                     row, label, names=('old', 'new')) -> dict:
+                     row, label, names=('old', 'new'),
+                     cfg_options: dict = None) -> dict:
     """Time ``train(name, cfg)`` for each of ``names`` (the old recipe
     first, the new one last; a name that is not ``'old'`` is the new
-    recipe), rounds alternating their order; ``row(name, cfg, result)``
-    gives each row (from the last round) and ``label(name, row)`` its
-    progress line. The ratio is the last one's time over the first's."""
+    recipe, with ``cfg_options``), rounds alternating their order;
+    ``row(name, cfg, result)`` gives each row (from the last round) and
+    ``label(name, row)`` its progress line. The ratio is the last one's
+    time over the first's."""
     rounds = RECIPE_RUNS[mode][2]
-    _generate_shapes(mode, work_dir, data_root)
+    _generate_shapes(mode, work_dir, data_root, cfg_options)
     walls = {name: [] for name in names}
     rows = {}
     for r in range(rounds):
@@ -468,7 +483,7 @@ def _old_against_new(mode: str, work_dir: str, data_root: str, train,
             cfg = recipe_config(
                 recipe, mode,
                 osp.join(work_dir, f'{name.replace(" ", "_")}_{r}'),
-                data_root)
+                data_root, cfg_options)
             start = time.perf_counter()
             with quiet_logger():
                 result = train(name, cfg)
@@ -483,7 +498,8 @@ def _old_against_new(mode: str, work_dir: str, data_root: str, train,
     print(f'  {names[-1]} / {names[0]} wall time: {ratio:.3f}', flush=True)
     return dict(rows=[rows[name] for name in names], ratio=ratio,
                 rounds=rounds, threads=torch.get_num_threads(),
-                sizes=RECIPE_RUNS[mode][0] or 'the config\'s')
+                sizes=RECIPE_RUNS[mode][0] or 'the config\'s',
+                cfg_options=dict(cfg_options or {}))
 
 
 def _val_metrics(cfg) -> dict:
@@ -492,7 +508,8 @@ def _val_metrics(cfg) -> dict:
         return json.load(f)
 
 
-def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
+def bench_recipe(mode: str, work_dir: str, data_root: str,
+                 cfg_options: dict = None) -> dict:
     from mmzsl.apis import train_zsl
 
     def row(name, cfg, _):
@@ -513,17 +530,18 @@ def bench_recipe(mode: str, work_dir: str, data_root: str) -> dict:
         mode, work_dir, data_root,
         lambda name, cfg: train_zsl(cfg, protocols=('val', )), row,
         lambda name, r: f'{name} recipe (val T1 {r["T1"]:.2f}, '
-        f'H {r["H"]:.2f})')
+        f'H {r["H"]:.2f})', cfg_options=cfg_options)
 
 
-def bench_job(mode: str, work_dir: str, data_root: str) -> dict:
+def bench_job(mode: str, work_dir: str, data_root: str,
+              cfg_options: dict = None) -> dict:
     """The old job (its recipe, protocols in turn), the new recipe with
     the protocols in turn, and the new job as tools/train.py runs it."""
     from mmzsl.apis import train_zsl
     from mmzsl.apis.protocol import concurrent_by_default
     at_once = {'old': False, 'new in turn': False,
                'new': concurrent_by_default(recipe_config(
-                   'new', mode, work_dir, data_root))}
+                   'new', mode, work_dir, data_root, cfg_options))}
 
     def row(name, cfg, test):
         val = _val_metrics(cfg)
@@ -539,7 +557,7 @@ def bench_job(mode: str, work_dir: str, data_root: str) -> dict:
         lambda name, cfg: train_zsl(cfg, concurrent=at_once[name]), row,
         lambda name, r: f'{name} job, protocols {r["protocols"]} (test T1 '
         f'{r["T1"]:.2f}, H {r["H"]:.2f})',
-        names=('old', 'new in turn', 'new'))
+        names=('old', 'new in turn', 'new'), cfg_options=cfg_options)
 
 
 # ---------------------------------------------------------------------------
@@ -745,7 +763,8 @@ def _bench_extraction(mode: str, device: str) -> dict:
                 times[name].append(time.perf_counter() - start)
         loop_s = {name: statistics.median(t) for name, t in times.items()}
         feature_dim = int(net(batches[0][:1]).shape[1])
-        del batches, net
+        loops.clear()  # the lambdas hold the network and the batches
+        batches = net = None  # free them before part (b)
 
         # (b) a training epoch on the cached features vs on the images
         # through the frozen network: the trainval images extracted above,
@@ -837,6 +856,16 @@ def _bench_extraction(mode: str, device: str) -> dict:
 
 
 # ---------------------------------------------------------------------------
+def _options_line(part: dict) -> list:
+    """The overrides of the new recipe, where the run had some."""
+    options = part.get('cfg_options')
+    if not options:
+        return []
+    items = ' '.join(f'{k}={v}' for k, v in options.items())
+    return [f'New recipe: the config with `--cfg-options {items}` (a '
+            'candidate, not the config as it is).', '']
+
+
 def markdown(report: dict) -> str:
     lines = [f'# mmzsl benchmarks ({report["mode"]} mode)', '',
              f'Machine: {report["machine"]}; date: {report["date"]}; '
@@ -893,6 +922,7 @@ def markdown(report: dict) -> str:
                   'the two recipes alternating. The accuracies are one seed '
                   "(the config's): compare recipes' accuracy on many seeds "
                   '(`val_sweep.py --seeds`, docs/val_sweeps.md).', '',
+                  *_options_line(rc),
                   '| recipe | width | batch | lr | epochs | channels-last | '
                   'label smoothing | val T1 | val S | val U | val H | '
                   'wall s (median) | time ratio |',
@@ -919,6 +949,7 @@ def markdown(report: dict) -> str:
                   'order alternating. Accuracies of one seed (the '
                   "config's); test columns with gamma from the val "
                   'protocol, H_uncal with gamma = 0.', '',
+                  *_options_line(jb),
                   '| job | width | protocols | val T1 | val H | test T1 | '
                   'test H_uncal | test H | test AUSUC | gamma | '
                   'wall s (median) | time ratio |',
@@ -990,6 +1021,13 @@ def main():
     parser.add_argument('--data-root', default='data/shapes_zsl')
     parser.add_argument('--device', default='cuda' if
                         torch.cuda.is_available() else 'cpu')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, default={},
+        metavar='KEY=VALUE',
+        help='overrides of the main job config for the new recipe in the '
+        'recipe and job parts (the old recipe is never changed), to time a '
+        'candidate, e.g. train_cfg.max_epochs=16 (the cosine T_max and '
+        'val_interval follow the epochs)')
     parser.add_argument('--memory-child', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -999,6 +1037,9 @@ def main():
     device_name = (torch.cuda.get_device_name() if args.device == 'cuda' else
                    f'{platform.processor() or platform.machine()}, '
                    f'{os.cpu_count()} CPU cores')
+    if args.cfg_options and not {'recipe', 'job'} & set(args.only):
+        parser.error('--cfg-options changes the main job config of the '
+                     'recipe and job parts; add --only recipe or job')
     report = dict(mode=mode, machine=device_name,
                   date=time.strftime('%Y-%m-%d'),
                   command=' '.join(['python'] + sys.argv),
@@ -1021,11 +1062,12 @@ def main():
         print('the main job\'s recipe, new vs old (val protocol):',
               flush=True)
         report['recipe'] = bench_recipe(
-            mode, osp.join(args.out, 'recipe'), args.data_root)
+            mode, osp.join(args.out, 'recipe'), args.data_root,
+            args.cfg_options)
     if 'job' in args.only:
         print('the whole main job, new vs old:', flush=True)
         report['job'] = bench_job(mode, osp.join(args.out, 'job'),
-                                  args.data_root)
+                                  args.data_root, args.cfg_options)
     report['total_s'] = time.perf_counter() - start
     write_json_atomic(report, osp.join(args.out, 'benchmark.json'))
     text = markdown(report)
