@@ -6,7 +6,7 @@
 _base_ = [
     '../_base_/models/resnet18_cifar_crafted.py',
     '../_base_/datasets/shapes_zsl.py',
-    '../_base_/schedules/shapes_zsl_12e.py',
+    '../_base_/schedules/shapes_zsl_14e.py',
     '../_base_/default_runtime.py',
 ]
 

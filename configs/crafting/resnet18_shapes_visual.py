@@ -11,8 +11,8 @@
 _base_ = ['./resnet18_shapes_semantic.py']
 
 load_from_per_protocol = dict(
-    val='work_dirs/resnet18_shapes_semantic/val_protocol/epoch_12.pth',
-    test='work_dirs/resnet18_shapes_semantic/test_protocol/epoch_12.pth')
+    val='work_dirs/resnet18_shapes_semantic/val_protocol/epoch_14.pth',
+    test='work_dirs/resnet18_shapes_semantic/test_protocol/epoch_14.pth')
 
 model = dict(head=dict(rules='visual', prototype_dim=64))
 

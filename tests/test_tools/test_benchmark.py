@@ -122,7 +122,7 @@ def test_benchmark_cfg_options_change_the_new_recipe_only(tmp_path):
     assert (old.train_cfg.max_epochs, old.param_scheduler.T_max) == (12, 12)
     assert old.model.backbone.base_channels == 16
     assert (plain.train_cfg.max_epochs,
-            plain.model.backbone.base_channels) == (12, 8)
+            plain.model.backbone.base_channels) == (14, 8)  # the config's
     lines = tool._options_line(dict(cfg_options=options))
     assert 'train_cfg.max_epochs=16' in lines[0]
     assert tool._options_line(dict(cfg_options={})) == []
