@@ -30,7 +30,9 @@ class ESZSLHead(CompatibilityHead):
 
     With the training features as columns of ``X`` ``(D, N)``, the seen
     classes' embeddings as columns of ``S`` ``(K, Z)`` and ``Y`` ``(N, Z)``
-    holding +1 at each image's class and -1 elsewhere, ESZSL minimises
+    holding 1 at each image's class and -1 (``targets='pm1'``, the paper's
+    ``{-1, 1}``) or 0 (``targets='onehot'``, the authors' released code)
+    elsewhere, ESZSL minimises
 
     ``||X^T V S - Y||^2 + g ||V S||^2 + l ||X^T V||^2 + g l ||V||^2``
 
@@ -50,6 +52,18 @@ class ESZSLHead(CompatibilityHead):
             Defaults to 1.0.
         embed_reg (float): ``l``, the ridge on the embedding side (> 0).
             Defaults to 1.0.
+        targets (str): the entries of ``Y`` off each image's class:
+            ``'pm1'`` (-1, as in the paper) or ``'onehot'`` (0, as in the
+            authors' code). Since ``Y_pm1 = 2 Y_onehot - 1 1^T``, the
+            scores of ``'pm1'`` are twice those of ``'onehot'`` less a
+            rank-one term ``alpha(x) beta(c)``, which orders the classes
+            alike for every image. A small
+            ``embed_reg`` makes ``beta`` nearly constant over the classes
+            (exactly so on the seen ones as it goes to 0, if their
+            embeddings are independent); at a large one it dominates for
+            non-negative embeddings such as attributes, and ``'pm1'``
+            predicts one class while ``'onehot'`` does not. Defaults to
+            ``'pm1'``.
         **kwargs: :class:`CompatibilityHead` arguments (``num_classes``,
             ``in_channels``, ``embed_dim``, ``feature_norm``).
 
@@ -68,20 +82,25 @@ class ESZSLHead(CompatibilityHead):
     closed_form = True
 
     def __init__(self, *, feat_reg: float = 1.0, embed_reg: float = 1.0,
-                 **kwargs):
+                 targets: str = 'pm1', **kwargs):
         super().__init__(**kwargs)
         for name, value in (('feat_reg', feat_reg), ('embed_reg',
                                                      embed_reg)):
             if not value > 0:
                 raise ValueError(f'{name} must be > 0, got {value}.')
+        if targets not in ('pm1', 'onehot'):
+            raise ValueError(f"targets={targets!r}; use 'pm1' (-1 off the "
+                             "class, the paper) or 'onehot' (0, the "
+                             "authors' code).")
         self.feat_reg = float(feat_reg)
         self.embed_reg = float(embed_reg)
+        self.targets = targets
 
     def solve(self, x: np.ndarray, y: np.ndarray,
               embeddings: np.ndarray) -> Tuple[np.ndarray, dict]:
         n, d = x.shape
         z, k = embeddings.shape
-        targets = -np.ones((n, z))
+        targets = np.full((n, z), -1.0 if self.targets == 'pm1' else 0.0)
         targets[np.arange(n), y] = 1.0
         # (X X^T + g I) V = X Y S^T, then V <- V (S S^T + l I)^-1
         left = _solve_ridge(

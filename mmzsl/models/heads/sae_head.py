@@ -30,7 +30,14 @@ class SAEHead(CompatibilityHead):
     either in the embedding space (``space='semantic'``, the paper's
     "F -> S": ``cos(W x, a_c)``) or in the feature space
     (``space='visual'``, "S -> F": ``cos(x, W^T a_c)``). As in the authors'
-    code, features are L2-normalised by default. The fit runs once, through
+    code, features are L2-normalised by default. The authors' code also
+    scores with ``W``'s rows normalised (``NormalizeFea(W)`` in their AwA
+    demo, in both directions): ``normalize_w=True`` replaces ``W`` by
+    ``W_n = diag(1 / ||w_k||) W`` in both scores, which reweighs the
+    embedding dimensions; the fitted ``W`` itself is kept. (That demo also
+    L2-normalises each embedding dimension, and each dimension of the
+    decoded prototypes, over the test classes before the cosine; no option
+    does that here.) The fit runs once, through
     :class:`~mmzsl.engine.ClosedFormTrainLoop`.
 
     Args:
@@ -41,6 +48,9 @@ class SAEHead(CompatibilityHead):
         ridge (float): weight of ``||W||^2`` (>= 0; 0 is the paper's
             objective). Defaults to 0.
         feature_norm (bool): L2-normalise the features. Defaults to True.
+        normalize_w (bool): score with ``W``'s ``K`` rows (one per
+            embedding dimension, each a vector of size ``D``) L2-normalised,
+            as the authors' code does. Defaults to False.
         **kwargs: :class:`CompatibilityHead` arguments.
 
     Examples:
@@ -58,7 +68,8 @@ class SAEHead(CompatibilityHead):
     closed_form = True
 
     def __init__(self, *, reg: float = 1.0, space: str = 'semantic',
-                 ridge: float = 0.0, feature_norm: bool = True, **kwargs):
+                 ridge: float = 0.0, feature_norm: bool = True,
+                 normalize_w: bool = False, **kwargs):
         super().__init__(feature_norm=feature_norm, **kwargs)
         if not reg > 0:
             raise ValueError(f'reg must be > 0, got {reg}.')
@@ -70,13 +81,17 @@ class SAEHead(CompatibilityHead):
         self.reg = float(reg)
         self.ridge = float(ridge)
         self.space = space
+        self.normalize_w = bool(normalize_w)
 
     def compatibility(self, x: torch.Tensor,
                       embeddings: torch.Tensor) -> torch.Tensor:
+        w = self.projection.weight  # (K, D)
+        if self.normalize_w:
+            w = F.normalize(w, dim=1)
         if self.space == 'semantic':
-            return F.normalize(self.projection(x), dim=1) @ F.normalize(
+            return F.normalize(x @ w.t(), dim=1) @ F.normalize(
                 embeddings, dim=1).t()
-        decoded = embeddings @ self.projection.weight  # (M, D)
+        decoded = embeddings @ w  # (M, D)
         return F.normalize(x, dim=1) @ F.normalize(decoded, dim=1).t()
 
     def solve(self, x: np.ndarray, y: np.ndarray,

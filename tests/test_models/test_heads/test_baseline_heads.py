@@ -39,6 +39,19 @@ def vec(matrix):
     return matrix.reshape(-1, order='F')  # column-major, as in vec(A V B)
 
 
+def sae_scores(x, w, embeddings, space):
+    """SAE's cosines by hand: of ``x W^T`` with the embeddings (semantic),
+    or of ``x`` with the decoded ``a_c W`` (visual)."""
+
+    def cosine(p, q):
+        p = p / np.linalg.norm(p, axis=1, keepdims=True)
+        q = q / np.linalg.norm(q, axis=1, keepdims=True)
+        return p @ q.T
+
+    return cosine(x @ w.T, embeddings) if space == 'semantic' else \
+        cosine(x, embeddings @ w)
+
+
 def test_eszsl_equals_the_direct_solution_of_its_objective():
     feats, labels, embeddings = problem()
     g, lam = 0.7, 0.3
@@ -89,6 +102,69 @@ def test_eszsl_scores_are_x_v_s():
     assert int(sample.pred_label) in UNSEEN
 
 
+def test_eszsl_onehot_targets_equal_the_formula_by_hand():
+    feats, labels, embeddings = problem()
+    g, lam = 0.7, 0.3
+    head = fitted('ESZSLHead', feats, labels, embeddings, feat_reg=g,
+                  embed_reg=lam, targets='onehot')
+    v = head.projection.weight.detach().double().numpy().T  # (D, K)
+    # the authors' code: Y (N, Z) in {0, 1}, one 1 per row
+    x = feats.T
+    s = embeddings[SEEN].T
+    y = np.zeros((len(labels), len(SEEN)))
+    y[np.arange(len(labels)), [SEEN.index(c) for c in labels]] = 1
+    by_hand = np.linalg.inv(x @ x.T + g * np.eye(DIM)) @ x @ y @ s.T @ \
+        np.linalg.inv(s @ s.T + lam * np.eye(EMBED))
+    np.testing.assert_allclose(v, by_hand, rtol=1e-5, atol=1e-6)
+    # -1 off the class is 2 Y - 1 1': twice V less a rank-one term
+    pm1 = fitted('ESZSLHead', feats, labels, embeddings, feat_reg=g,
+                 embed_reg=lam, targets='pm1')
+    ones = np.ones((len(labels), len(SEEN)))
+    rank_one = np.linalg.inv(x @ x.T + g * np.eye(DIM)) @ x @ ones @ s.T @ \
+        np.linalg.inv(s @ s.T + lam * np.eye(EMBED))
+    np.testing.assert_allclose(
+        pm1.projection.weight.detach().double().numpy().T,
+        2 * by_hand - rank_one, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="'pm1'.*'onehot'"):
+        build('ESZSLHead', embeddings, targets='binary')
+
+
+def test_eszsl_pm1_collapses_at_a_large_embed_reg_and_onehot_does_not():
+    # 30 seen and 10 unseen classes with non-negative embeddings, like
+    # attributes: at a large embed_reg the rank-one share of the -1 targets
+    # ranks the classes alike for every image
+    rng = np.random.default_rng(0)
+    num, seen, k, d = 40, list(range(30)), 20, 30
+    unseen = list(range(30, 40))
+    embeddings = rng.uniform(0, 1, (num, k))
+    mapping = rng.normal(size=(k, d))
+
+    def images(classes):
+        labels = np.repeat(classes, 20)
+        return embeddings[labels] @ mapping + 0.3 * rng.normal(
+            size=(len(labels), d)), labels
+
+    train_x, train_y = images(seen)
+    test_x, test_y = images(unseen)
+
+    def unseen_predictions(targets, embed_reg):
+        head = MODELS.build(dict(
+            type='ESZSLHead', num_classes=num, in_channels=d, embed_dim=k,
+            class_embeddings=embeddings, seen_ids=seen, unseen_ids=unseen,
+            feat_reg=1.0, embed_reg=embed_reg, targets=targets))
+        head.fit((torch.from_numpy(train_x).float(), ),
+                 torch.from_numpy(train_y))
+        scores = head((torch.from_numpy(test_x).float(), ))[:, unseen]
+        return np.array(unseen)[scores.argmax(1).numpy()]
+
+    for targets in ('pm1', 'onehot'):  # both work at a small embed_reg
+        assert (unseen_predictions(targets, 0.01) == test_y).mean() > 0.8
+    collapsed = unseen_predictions('pm1', 1e4)
+    assert len(set(collapsed)) == 1  # one class for every image: chance
+    onehot = unseen_predictions('onehot', 1e4)
+    assert len(set(onehot)) >= 5 and (onehot == test_y).mean() > 0.4
+
+
 def test_sae_equals_the_direct_solution_of_its_objective():
     feats, labels, embeddings = problem()
     lam, ridge = 0.8, 0.05
@@ -124,17 +200,33 @@ def test_sae_scores_are_cosines_in_either_space(space):
     test = np.random.default_rng(3).normal(size=(5, DIM))
     scores = head((torch.from_numpy(test).float(), )).detach().double()
     x = test / np.linalg.norm(test, axis=1, keepdims=True)  # feature_norm
-
-    def cosine(p, q):
-        p = p / np.linalg.norm(p, axis=1, keepdims=True)
-        q = q / np.linalg.norm(q, axis=1, keepdims=True)
-        return p @ q.T
-
-    expected = cosine(x @ w.T, embeddings) if space == 'semantic' else \
-        cosine(x, embeddings @ w)
+    expected = sae_scores(x, w, embeddings, space)
     active = SEEN + UNSEEN
     np.testing.assert_allclose(scores[:, active], expected[:, active],
                                rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('space', ['semantic', 'visual'])
+def test_sae_normalize_w_scores_with_unit_rows_of_w(space):
+    feats, labels, embeddings = problem()
+    plain = fitted('SAEHead', feats, labels, embeddings, space=space)
+    head = fitted('SAEHead', feats, labels, embeddings, space=space,
+                  normalize_w=True)
+    w = head.projection.weight.detach().double().numpy()  # (K, D)
+    # the fit is the same; only the scores use W's rows at unit length
+    np.testing.assert_allclose(
+        w, plain.projection.weight.detach().double().numpy())
+    w_n = w / np.linalg.norm(w, axis=1, keepdims=True)
+    test = np.random.default_rng(4).normal(size=(5, DIM))
+    x = test / np.linalg.norm(test, axis=1, keepdims=True)
+    expected = sae_scores(x, w_n, embeddings, space)
+    active = SEEN + UNSEEN
+    scores = head((torch.from_numpy(test).float(), )).detach().double()
+    np.testing.assert_allclose(scores[:, active], expected[:, active],
+                               rtol=1e-4, atol=1e-5)
+    unnormalised = plain((torch.from_numpy(test).float(), )).detach()
+    assert not np.allclose(unnormalised[:, active].double(),
+                           expected[:, active], atol=1e-3)
 
 
 def test_sae_singular_system_names_the_ridge():
