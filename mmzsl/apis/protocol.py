@@ -40,6 +40,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner, find_latest_checkpoint
 from mmengine.utils import import_modules_from_strings
 
+from mmzsl.datasets import bind_stage_cache
 from mmzsl.utils import (CALIBRATION_FILE, discard_run_on_early_failure,
                          innermost_dataset_cfg, read_gamma,
                          write_json_atomic)
@@ -104,6 +105,7 @@ def protocol_config(cfg: Config,
     if protocol not in PROTOCOLS:
         raise ValueError(f'protocol={protocol!r}; use one of {PROTOCOLS}.')
     cfg = copy.deepcopy(cfg)
+    bind_stage_cache(cfg)
     cfg.work_dir = osp.join(cfg.work_dir, f'{protocol}_protocol')
     # a network pretrained on the same protocol's seen classes (e.g. the
     # semantic run before a visual one): never one that saw its unseen ones
@@ -147,7 +149,9 @@ def protocol_config(cfg: Config,
 
 
 def build_runner(cfg: Config) -> Runner:
-    """Build a Runner from a config, as mmpretrain's tools do."""
+    """Build a Runner from a config, as mmpretrain's tools do (stage
+    caches get the model's network first: :func:`bind_stage_cache`)."""
+    bind_stage_cache(cfg)
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)

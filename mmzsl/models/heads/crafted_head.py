@@ -123,6 +123,10 @@ class CraftedClsHead(ClsHead):
         normalize (bool): L2-normalise the projected features and the rules
             (cosine logits). Defaults to True.
         temperature (float): logits are divided by it. Defaults to 0.1.
+        center_rules (bool): subtract the mean of the seen classes' rules
+            from every rule before the cosine, as nearest-prototype
+            classifiers centre their prototypes; the unseen rules never
+            move the mean. Defaults to False.
         visual_init (str): initial visual projection: ``'random'`` (the
             ``init_cfg``), or ``'identity'``, so that training starts from
             the pretrained features themselves, i.e. from a nearest-prototype
@@ -164,6 +168,7 @@ class CraftedClsHead(ClsHead):
                  activation: Optional[str] = None,
                  normalize: bool = True,
                  temperature: float = 0.1,
+                 center_rules: bool = False,
                  class_transductive: bool = False,
                  visual_init: str = 'random',
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
@@ -201,6 +206,7 @@ class CraftedClsHead(ClsHead):
         self.embed_dim = embed_dim
         self.normalize = normalize
         self.temperature = temperature
+        self.center_rules = bool(center_rules)
         self.class_transductive = class_transductive
 
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
@@ -459,6 +465,10 @@ class CraftedClsHead(ClsHead):
         logits = {}
         for branch in self.branches:
             table = self.rules(branch) if rules is None else rules[branch]
+            if self.center_rules:
+                # the mean of the seen rules only: no unseen class moves it
+                table = table - self.rules(branch)[self.seen_mask].mean(
+                    0, keepdim=True)
             if self.normalize:
                 table = F.normalize(table, dim=1)
             logits[branch] = self._project(x, branch) @ table.t() / \

@@ -174,6 +174,28 @@ def test_options_activation_dropout_normalisation():
         build(activation='gelu-ish')
 
 
+def test_centred_rules_are_the_cosine_with_the_seen_mean_removed():
+    head = build(center_rules=True, temperature=0.5)
+    head.eval()
+    x = torch.rand(3, IN_CH)
+    table = head.class_embeddings
+    centred = table - table[list(SEEN)].mean(0, keepdim=True)
+    expected = torch.nn.functional.normalize(head.projection(x), dim=1) @ \
+        torch.nn.functional.normalize(centred, dim=1).t() / 0.5
+    logits = head.branch_logits((x, ))['semantic']
+    torch.testing.assert_close(logits, expected)
+    # another unseen rule leaves the seen columns as they are
+    other = embeddings()
+    other[list(UNSEEN)] += 5.0
+    head.set_class_rules(other, SEEN, UNSEEN)
+    torch.testing.assert_close(head.branch_logits((x, ))['semantic'][
+        :, list(SEEN)], logits[:, list(SEEN)])
+    head.center_rules = False  # the same head, uncentred: other logits
+    assert not torch.allclose(
+        head.branch_logits((x, ))['semantic'][:, list(SEEN)],
+        logits[:, list(SEEN)])
+
+
 def test_class_embeddings_from_npy(tmp_path):
     path = tmp_path / 'emb.npy'
     np.save(path, embeddings(3))

@@ -1,0 +1,3 @@
+from .stage_cache_classifier import StageCacheClassifier
+
+__all__ = ['StageCacheClassifier']
