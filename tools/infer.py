@@ -24,6 +24,7 @@ from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint,
                             check_class_name, check_device, check_image,
                             check_registry_types, checkpoint_classes,
                             load_config, run_cli)
+from mmzsl.apis.preflight import check_checkpoint_config
 
 
 def parse_args():
@@ -62,7 +63,9 @@ def main():
     args = parse_args()
     cfg = load_config(args.config)
     check_registry_types(cfg)
-    names = checkpoint_classes(check_checkpoint(args.checkpoint))
+    ckpt = check_checkpoint(args.checkpoint)
+    check_checkpoint_config(ckpt, cfg, args.checkpoint)
+    names = checkpoint_classes(ckpt)
     check_device(args.device)
     for name in (args.classes or []) if names else []:
         check_class_name(name, names, '--classes')

@@ -21,6 +21,7 @@ from mmzsl.apis import (build_runner, prepare_test_config, run_test,
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint,
                             check_gamma, check_launcher, check_registry_types,
                             load_config, run_cli)
+from mmzsl.apis.preflight import check_checkpoint_config
 from mmzsl.utils import (discard_run_on_early_failure, merge_launcher,
                          setup_distributed)
 
@@ -64,7 +65,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    check_checkpoint(args.checkpoint)
+    ckpt = check_checkpoint(args.checkpoint)
     if args.out and not args.out.endswith(('.pkl', '.pickle')):
         raise CLIError(f'--out {args.out} is not a .pkl file',
                        'give a file name ending in .pkl')
@@ -74,6 +75,8 @@ def main():
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     check_registry_types(cfg)
+    check_checkpoint_config(ckpt, cfg, args.checkpoint, protocol='test')
+    del ckpt  # the Runner loads it again
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:

@@ -23,6 +23,7 @@ from mmzsl.apis import train_zsl
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_amp,
                             check_checkpoint, check_gamma, check_launcher,
                             check_registry_types, load_config, run_cli)
+from mmzsl.apis.preflight import check_checkpoint_config
 from mmzsl.utils import merge_launcher, setup_distributed
 
 
@@ -179,12 +180,33 @@ def check_load_from(cfg, protocols) -> None:
         check_checkpoint(cfg.load_from, 'load_from')
 
 
+def check_resume_record(cfg, protocols, resume) -> None:
+    """The checkpoints ``--resume`` continues were trained with this
+    config (their record, see :func:`check_checkpoint_config`)."""
+    if resume is None:
+        return
+    if resume != 'auto':
+        check_checkpoint_config(
+            check_checkpoint(resume, '--resume checkpoint'), cfg, resume,
+            protocol=protocols[0])
+        return
+    from mmengine.runner import find_latest_checkpoint
+    for protocol in protocols:
+        latest = find_latest_checkpoint(
+            osp.join(cfg.work_dir, f'{protocol}_protocol'))
+        if latest and osp.isfile(latest):
+            check_checkpoint_config(
+                check_checkpoint(latest, '--resume checkpoint'), cfg, latest,
+                protocol=protocol)
+
+
 def main():
     args = parse_args()
     protocols, gamma = check_args(args)
     cfg = merge_args(load_config(args.config), args)
     check_registry_types(cfg)
     check_load_from(cfg, protocols)
+    check_resume_record(cfg, protocols, args.resume)
     setup_distributed(args.launcher)
     resume = args.resume
     train_zsl(

@@ -196,6 +196,7 @@ def train_protocol(cfg: Config, protocol: str,
         runner = build_runner(stage_cfg)
         for hook in extra_hooks:
             runner.register_hook(hook, hook.priority)
+        add_checkpoint_record(runner)
         runner.train()
     if is_main_process():
         record = dict(protocol=protocol, epoch=runner.epoch, iter=runner.iter)
@@ -209,6 +210,15 @@ def train_protocol(cfg: Config, protocol: str,
             record['gamma'] = read_gamma(calib)
         write_json_atomic(record, osp.join(stage_cfg.work_dir, _DONE_FILE))
     return runner
+
+
+def add_checkpoint_record(runner: Runner) -> None:
+    """Register :class:`~mmzsl.engine.CheckpointRecordHook` (what the
+    checkpoints are) unless the config has it already."""
+    from mmzsl.engine import CheckpointRecordHook
+    if not any(isinstance(h, CheckpointRecordHook) for h in runner.hooks):
+        hook = CheckpointRecordHook()
+        runner.register_hook(hook, hook.priority)
 
 
 def format_table(metrics: Dict[str, float]) -> str:

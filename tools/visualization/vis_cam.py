@@ -26,6 +26,7 @@ from mmzsl.apis.cli import (add_debug_flag, check_checkpoint,
                             check_class_name, check_device, check_image,
                             check_registry_types, checkpoint_classes,
                             load_config, run_cli)
+from mmzsl.apis.preflight import check_checkpoint_config
 from mmzsl.utils import atomic_open
 
 #: pictures smaller than this (pixels, longer side) are shown upscaled
@@ -85,7 +86,9 @@ def main():
     check_image(args.img)
     cfg = load_config(args.config)
     check_registry_types(cfg)
-    names = checkpoint_classes(check_checkpoint(args.checkpoint))
+    ckpt = check_checkpoint(args.checkpoint)
+    check_checkpoint_config(ckpt, cfg, args.checkpoint)
+    names = checkpoint_classes(ckpt)
     check_device(args.device)
     if args.target_class is not None and names:
         check_class_name(args.target_class, names)

@@ -1,12 +1,14 @@
 from .calibration_hook import CalibrationHook
 from .channels_last_hook import ChannelsLastHook
+from .checkpoint_record_hook import CheckpointRecordHook
 from .class_rules_hook import SetClassRulesHook
 from .random_state_hook import RandomStateHook
 from .utils import get_crafted_head, get_zsl_dataset
 from .visual_prototype_hook import VisualPrototypeHook
 
 __all__ = [
-    'CalibrationHook', 'ChannelsLastHook', 'SetClassRulesHook',
+    'CalibrationHook', 'ChannelsLastHook', 'CheckpointRecordHook',
+    'SetClassRulesHook',
     'RandomStateHook',
     'get_crafted_head', 'get_zsl_dataset',
     'VisualPrototypeHook'
