@@ -21,7 +21,7 @@ from mmzsl.apis import (build_runner, prepare_test_config, run_test,
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint,
                             check_gamma, check_launcher, check_registry_types,
                             load_config, run_cli)
-from mmzsl.apis.preflight import check_checkpoint_config
+from mmzsl.apis.preflight import check_checkpoint_config, check_zsl_data
 from mmzsl.utils import (discard_run_on_early_failure, merge_launcher,
                          setup_distributed)
 
@@ -76,6 +76,7 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     check_registry_types(cfg)
     check_checkpoint_config(ckpt, cfg, args.checkpoint, protocol='test')
+    check_zsl_data(cfg, splits=('test', ))
     del ckpt  # the Runner loads it again
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

@@ -23,7 +23,7 @@ from mmzsl.apis import train_zsl
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_amp,
                             check_checkpoint, check_gamma, check_launcher,
                             check_registry_types, load_config, run_cli)
-from mmzsl.apis.preflight import check_checkpoint_config
+from mmzsl.apis.preflight import check_checkpoint_config, check_zsl_data
 from mmzsl.utils import merge_launcher, setup_distributed
 
 
@@ -207,6 +207,7 @@ def main():
     check_registry_types(cfg)
     check_load_from(cfg, protocols)
     check_resume_record(cfg, protocols, args.resume)
+    check_zsl_data(cfg, protocols)
     setup_distributed(args.launcher)
     resume = args.resume
     train_zsl(

@@ -135,6 +135,8 @@ class XLSA17Base(BaseDataset):
     CLASS_FOLDERS = False
     #: Where the images come from and what ``data_root`` must be.
     RELEASE = ''
+    #: The release's image folder under ``data_root`` (None: no such one).
+    IMAGE_DIR: Optional[str] = None
 
     def __init__(self,
                  split_root: str,
@@ -689,7 +691,7 @@ class XLSA17ImageDataset(XLSA17Base):
             raise FileNotFoundError(
                 f'{name}: data_root {self.data_root!r} is not a folder. '
                 f'{self.RELEASE}')
-        mapped = map_to_root(files, rows, self.data_root)
+        mapped = map_to_root(files, rows, self.data_root, self.IMAGE_DIR)
         missing = [r for r in rows if not osp.isfile(mapped[r])]
         if missing:
             shown = '; '.join(f'{mapped[r]} ({osp.basename(source)} row '
@@ -702,19 +704,34 @@ class XLSA17ImageDataset(XLSA17Base):
                 lead = (f'{len(missing)} of the {len(rows)} images of split '
                         f'{self.split!r} are missing under data_root '
                         f'{self.data_root!r}')
-            classes = self._metainfo['classes']
-            lacking = sorted({classes[labels[r]] for r in missing})
-            which = (f' They belong to {len(lacking)} classes: '
-                     f'{", ".join(lacking[:8])}'
-                     f'{", ..." if len(lacking) > 8 else ""}; if you have '
-                     'only some classes, restrict the dataset with '
-                     "class_subset (e.g. class_subset='001-050').")
             raise FileNotFoundError(
-                f'{name}: {lead}, e.g. {shown}.{which} {self.RELEASE}')
+                f'{name}: {lead}, e.g. {shown}.'
+                f'{self._missing_classes_hint(missing, labels, rows)} '
+                f'{self.RELEASE}')
         return [
             dict(img_path=mapped[r], gt_label=int(labels[r]),
                  res101_row=int(r)) for r in rows
         ]
+
+    def _missing_classes_hint(self, missing: Sequence[int],
+                              labels: np.ndarray, rows: np.ndarray) -> str:
+        """The classes of missing images, and what to do about them: the
+        fix of a partial copy of the release is ``class_subset``, unless it
+        is set already (then it names classes without images) or no image
+        is there at all (then data_root is wrong)."""
+        if len(missing) == len(rows):
+            return ''
+        classes = self._metainfo['classes']
+        lacking = sorted({classes[labels[r]] for r in missing})
+        named = (f' They belong to {len(lacking)} classes: '
+                 f'{", ".join(lacking[:8])}'
+                 f'{", ..." if len(lacking) > 8 else ""}')
+        if self.class_subset is not None:
+            return (f'{named}, which class_subset={self.class_subset!r} '
+                    'includes: leave them out of class_subset, or add their '
+                    'images.')
+        return (f'{named}; if you have only some classes, restrict the '
+                "dataset with class_subset (e.g. class_subset='001-050').")
 
     def _check_folders(self, files: Sequence[str], labels: np.ndarray,
                        classes: Sequence[str]) -> None:
@@ -869,6 +886,7 @@ class CUBZSL(XLSA17ImageDataset):
     NUM_CLASSES = 200
     PUBLISHED = (7057, 1764, 2967, 150, 50, 312)
     CLASS_FOLDERS = True
+    IMAGE_DIR = 'images'
     RELEASE = ('data_root must be the CUB_200_2011 folder of '
                'CUB_200_2011.tgz (https://data.caltech.edu/records/'
                '65de6-vp158), which holds images/001.Black_footed_Albatross/'
@@ -883,6 +901,7 @@ class AWA2ZSL(XLSA17ImageDataset):
     NUM_CLASSES = 50
     PUBLISHED = (23527, 5882, 7913, 40, 10, 85)
     CLASS_FOLDERS = True
+    IMAGE_DIR = 'JPEGImages'
     RELEASE = ('data_root must be the Animals_with_Attributes2 folder of '
                'AwA2-data.zip (https://cvml.ista.ac.at/AwA2/), which holds '
                'JPEGImages/antelope/...')
@@ -896,6 +915,7 @@ class SUNZSL(XLSA17ImageDataset):
     NUM_CLASSES = 717
     PUBLISHED = (10320, 2580, 1440, 645, 72, 102)
     CLASS_FOLDERS = True
+    IMAGE_DIR = 'images'
     RELEASE = ('data_root must be the folder of SUNAttributeDB_Images.tar.gz '
                '(https://cs.brown.edu/~gmpatter/sunattributes.shtml) that '
                'holds images/a/abbey/...')
@@ -910,6 +930,7 @@ class FLOZSL(XLSA17ImageDataset):
     BENCHMARK = 'FLO'
     NUM_CLASSES = 102
     PUBLISHED = (5631, 1403, 1155, 82, 20, 1024)
+    IMAGE_DIR = 'jpg'
     RELEASE = ('data_root must be the folder of 102flowers.tgz '
                '(https://www.robots.ox.ac.uk/~vgg/data/flowers/102/) that '
                'holds jpg/image_00001.jpg ...')
@@ -938,6 +959,7 @@ class AWA1ZSL(XLSA17ImageDataset):
     NUM_CLASSES = 50
     PUBLISHED = (19832, 4958, 5685, 40, 10, 85)
     CLASS_FOLDERS = True
+    IMAGE_DIR = 'JPEGImages'
     RELEASE = ('data_root must be the Animals_with_Attributes folder '
                '(https://cvml.ista.ac.at/AwA/) holding JPEGImages/<class>/; '
                'its images are no longer distributed: XLSA17FeatureDataset '

@@ -144,7 +144,8 @@ def path_parts(path: str) -> Tuple[str, ...]:
 
 
 def map_to_root(paths: Sequence[str], rows: Iterable[int],
-                data_root: str) -> Dict[int, str]:
+                data_root: str,
+                image_dir: Optional[str] = None) -> Dict[int, str]:
     """Map authors' absolute image paths onto ``data_root``.
 
     The paths in ``res101.mat`` start with a prefix of the authors' machines
@@ -155,6 +156,19 @@ def map_to_root(paths: Sequence[str], rows: Iterable[int],
     is assumed about the prefix. Paths relative to the release's image
     folder (``image_files.txt``: ``001.Black_footed_Albatross/x.jpg``) are
     also looked up one folder down (``data_root/images/...``).
+
+    An image whose folder exists nowhere is mapped to where the release
+    keeps it: ``data_root/<image_dir>/<class folder>/<file>`` (the tail of
+    an authors' path from ``image_dir`` on; a relative path under
+    ``image_dir``), or ``data_root/<class folder>/<file>`` without
+    ``image_dir``; error messages show these paths.
+
+    Args:
+        paths (Sequence[str]): the image paths of all rows.
+        rows (Iterable[int]): the rows to map.
+        data_root (str): the release folder.
+        image_dir (str, optional): the release's image folder under
+            ``data_root`` (CUB: ``'images'``). Defaults to None.
 
     Returns:
         dict: ``{row: path under data_root}``; files are not checked here.
@@ -178,10 +192,27 @@ def map_to_root(paths: Sequence[str], rows: Iterable[int],
                         if e.is_dir()) if osp.isdir(data_root) else []
                 base = next((osp.join(sub, *folder) for sub in subfolders
                              if osp.isdir(osp.join(sub, *folder))), None)
-            base = data_root if base is None else base
+            if base is None:  # the image folder itself, or nowhere
+                base = data_root if parts and osp.isfile(
+                    osp.join(data_root, parts[-1])) else _release_folder(
+                        paths[row], folder, data_root, image_dir)
             resolved[folder] = base
         out[row] = osp.join(base, parts[-1]) if parts else ''
     return out
+
+
+def _release_folder(path: str, folder: Tuple[str, ...], data_root: str,
+                    image_dir: Optional[str]) -> str:
+    """Where the release keeps an image folder found nowhere under
+    ``data_root`` (see :func:`map_to_root`)."""
+    if image_dir and image_dir in folder:
+        last = len(folder) - 1 - folder[::-1].index(image_dir)
+        return osp.join(data_root, *folder[last:])
+    relative = not (path.startswith(('/', '\\')) or re.match(r'[A-Za-z]:',
+                                                             path))
+    if image_dir and relative:
+        return osp.join(data_root, image_dir, *folder)
+    return osp.join(data_root, *folder[-1:])
 
 
 def normalise_name(name: str) -> str:

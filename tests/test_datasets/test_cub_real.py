@@ -3,6 +3,7 @@ folder has no res101.mat (rows from image_files.txt) and the images are
 those of classes 001-050 (``class_subset``)."""
 import os
 import os.path as osp
+import re
 import shutil
 
 import numpy as np
@@ -154,3 +155,34 @@ def test_image_list_folder_of_no_class(tmp_path):
     (split_root / 'image_files.txt').write_text('\n'.join(files) + '\n')
     with pytest.raises(ValueError, match=r'line 6.*999.Dodo'):
         build(split_root=str(split_root))
+
+
+def test_missing_images_are_shown_where_the_release_keeps_them():
+    # classes 051-200 have no folder in cub_real: the examples are
+    # data_root/images/<class folder>/<file>, not data_root/<file>
+    with pytest.raises(FileNotFoundError) as info:
+        build(class_subset=None, split='trainval')
+    shown = re.findall(r'(\S+\.jpg) \(image_files\.txt row \d+: (\S+\.jpg)\)',
+                       str(info.value))
+    assert shown
+    for path, listed in shown:
+        assert path == osp.join(DATA_ROOT, 'images', listed)
+
+
+def test_a_subset_with_classes_without_images_is_not_told_to_set_it():
+    with pytest.raises(FileNotFoundError) as info:
+        build(class_subset='001-060', split='trainval')
+    msg = str(info.value)
+    assert "which class_subset='001-060' includes" in msg
+    assert '053.Western_Grebe' in msg
+    assert 'restrict the dataset with class_subset' not in msg
+
+
+def test_no_image_at_all_is_not_a_subset_matter(tmp_path):
+    (tmp_path / 'CUB_200_2011' / 'images').mkdir(parents=True)
+    with pytest.raises(FileNotFoundError) as info:
+        build(split='test', data_root=str(tmp_path / 'CUB_200_2011'))
+    msg = str(info.value)
+    assert 'none of the 1052 images' in msg
+    assert 'class_subset' not in msg
+    assert 'holds images/001.Black_footed_Albatross' in msg  # the fix

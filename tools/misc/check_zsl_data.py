@@ -20,10 +20,11 @@ from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 
 from mmzsl.apis.cli import load_config, run_cli
+from mmzsl.apis.preflight import (build_split, image_dataset_cfg,
+                                  protocol_problems)
 from mmzsl.utils import zsl_dataset_cfg
 
 SPLITS = ('train', 'val', 'trainval', 'test_seen', 'test_unseen')
-_PUBLISHED_INDEX = {'trainval': 0, 'test_seen': 1, 'test_unseen': 2}
 
 
 def parse_args():
@@ -47,13 +48,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def build_split(dataset_cfg, split):
-    from mmpretrain.registry import DATASETS
-    cfg = copy.deepcopy(dataset_cfg)
-    cfg['split'] = split
-    return DATASETS.build(cfg)
-
-
 def main():
     args = parse_args()
     cfg = load_config(args.config)
@@ -61,23 +55,13 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
 
-    dataset_cfg = zsl_dataset_cfg(cfg)
-    test_pipeline = zsl_dataset_cfg(cfg, 'test_dataloader').get('pipeline', [])
-    extraction = dataset_cfg.get('feature_file')
-    if isinstance(extraction, dict):
+    dataset_cfg, test_pipeline, extraction = image_dataset_cfg(cfg)
+    if extraction is not None:
         # cached features of a pretrained network: check the images they
         # are extracted from (building the feature dataset would extract)
-        print(f'{dataset_cfg["type"]} of {args.config} reads features '
-              f'extracted from {extraction["images"]["type"]} images; '
+        print(f'{zsl_dataset_cfg(cfg)["type"]} of {args.config} reads '
+              f'features extracted from {dataset_cfg["type"]} images; '
               'checking those images')
-        kept = {k: dataset_cfg[k] for k in (
-            'split_root', 'class_subset', 'class_embedding',
-            'class_embedding_key', 'class_embedding_layout', 'val_fold',
-            'val_fraction', 'val_seed')
-            if k in dataset_cfg}
-        dataset_cfg = dict(extraction['images'], **kept,
-                           pipeline=extraction.get('pipeline', []))
-        test_pipeline = dataset_cfg['pipeline']
     print(f'checking {dataset_cfg["type"]} of {args.config}')
     if dataset_cfg.get('class_subset') is not None:
         print(f'  class_subset: {dataset_cfg["class_subset"]} (the '
@@ -107,62 +91,14 @@ def main():
     if not datasets:
         return report([], problems)
 
-    any_ds = next(iter(datasets.values()))
-    published = None if getattr(any_ds, 'class_subset', None) else getattr(
-        any_ds, 'PUBLISHED', None)
-    rows = []
-    for split, ds in datasets.items():
-        meta = ds.metainfo
-        labels = np.array(ds.get_gt_labels(), dtype=np.int64)
-        seen, unseen = set(meta['seen_ids']), set(meta['unseen_ids'])
-        expected = ''
-        if published and split in _PUBLISHED_INDEX:
-            expected = published[_PUBLISHED_INDEX[split]]
-            if len(ds) != expected:
-                problems.append(f'split {split!r} has {len(ds)} images, the '
-                                f'published split has {expected}')
-        rows.append((split, len(ds), expected, len(set(labels.tolist())),
-                     len(seen), len(unseen)))
-        if split in ('train', 'trainval'):
-            leaked = sorted(set(labels.tolist()) & unseen)
-            outside = sorted(set(labels.tolist()) - seen)
-            if leaked or outside:
-                problems.append(f'split {split!r} holds images of classes '
-                                f'{(leaked + outside)[:5]} that are not seen '
-                                'classes of its protocol')
-        if args.decode:
+    found, rows = protocol_problems(datasets, cfg.model.get('head', {}))
+    problems += found
+    if args.decode:
+        for split, ds in datasets.items():
             problems += decode(ds, test_pipeline, args.decode, split)
-
-    if published:
-        seen_n, unseen_n, dim = published[3:]
-        ds = datasets.get('trainval')
-        if ds is not None:
-            meta = ds.metainfo
-            if (len(meta['seen_ids']), len(meta['unseen_ids'])) != (seen_n,
-                                                                   unseen_n):
-                problems.append(
-                    f'{len(meta["seen_ids"])}/{len(meta["unseen_ids"])} seen/'
-                    f'unseen classes; published: {seen_n}/{unseen_n}')
-    if 'train' in datasets and 'val' in datasets and hasattr(
-            any_ds, 'split_rows') and 'trainval' in datasets:
-        train_rows = set(datasets['train'].split_rows.tolist())
-        val_rows = set(datasets['val'].split_rows.tolist())
-        trainval_rows = set(datasets['trainval'].split_rows.tolist())
-        if train_rows & val_rows:
-            problems.append(f'{len(train_rows & val_rows)} images are in '
-                            'both train and val')
-        if not (train_rows | val_rows) <= trainval_rows:
-            problems.append('the val protocol uses images outside trainval')
-    head = cfg.model.get('head', {})
-    num_classes = len(any_ds.metainfo['classes'])
-    dim = any_ds.class_embeddings.shape[1]
-    if head.get('num_classes') not in (None, num_classes):
-        problems.append(f'model.head.num_classes={head["num_classes"]} but '
-                        f'the dataset has {num_classes} classes')
-    if head.get('embed_dim') not in (None, dim):
-        problems.append(f'model.head.embed_dim={head["embed_dim"]} but the '
-                        f'class embeddings have {dim} dims')
-    print(f'  classes: {num_classes}, class embedding: {dim} dims '
+    any_ds = next(iter(datasets.values()))
+    print(f'  classes: {len(any_ds.metainfo["classes"])}, class embedding: '
+          f'{any_ds.class_embeddings.shape[1]} dims '
           f'({getattr(any_ds, "class_embedding", "built in")})')
     return report(rows, problems)
 
