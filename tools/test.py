@@ -5,13 +5,15 @@
 The checkpoint must come from the test protocol (trained on ``trainval``); it
 carries the class rules and the calibration gamma chosen on validation
 classes. Prints the table (T1, S, U, H, AUSUC, gamma) and writes
-<work_dir>/zsl_results.json and <work_dir>/zsl_curve.png. As in mmpretrain,
+zsl_results.json, zsl_curve.png and its logs into a folder beside the
+checkpoint named after it (``test_protocol/epoch_12.pth`` ->
+``test_protocol/test_epoch_12/``), or into ``--work-dir``: never over the
+files of the job that trained the checkpoint. As in mmpretrain,
 ``--out FILE`` also dumps every prediction (mmpretrain's ``DumpResults``)
 and ``--show-dir DIR`` draws the predictions (``VisualizationHook``).
 """
 import argparse
 import os
-import os.path as osp
 
 from mmengine.config import DictAction
 
@@ -19,9 +21,11 @@ import mmzsl  # noqa: F401  (registers the components)
 from mmzsl.apis import (build_runner, prepare_test_config, run_test,
                         skip_pretrained_download)
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint,
-                            check_gamma, check_launcher, check_registry_types,
-                            load_config, run_cli)
+                            check_gamma, check_gamma_range, check_launcher,
+                            check_registry_types, check_test_work_dir,
+                            load_config, merge_cfg_options, run_cli)
 from mmzsl.apis.preflight import check_checkpoint_config, check_zsl_data
+from mmzsl.apis.work_dir import checkpoint_test_dir
 from mmzsl.utils import (discard_run_on_early_failure, merge_launcher,
                          setup_distributed)
 
@@ -32,7 +36,9 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        '--work-dir', help='the dir to save logs and zsl_results.json')
+        '--work-dir',
+        help='the dir to save logs, zsl_results.json and zsl_curve.png '
+        '(default: test_<checkpoint name>/ beside the checkpoint)')
     parser.add_argument(
         '--gamma',
         help='override the checkpoint\'s gamma with a calibration.json of a '
@@ -72,17 +78,17 @@ def main():
     gamma = check_gamma(args.gamma)
     check_launcher(args.launcher)
     cfg = load_config(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    merge_cfg_options(cfg, args.cfg_options)
+    check_gamma_range(gamma, cfg)
     check_registry_types(cfg)
     check_checkpoint_config(ckpt, cfg, args.checkpoint, protocol='test')
     check_zsl_data(cfg, splits=('test', ))
     del ckpt  # the Runner loads it again
+    # never the config's work_dir: that is the training job's
+    cfg.work_dir = checkpoint_test_dir(args.checkpoint)
     if args.work_dir is not None:
+        check_test_work_dir(args.work_dir, cfg.work_dir)
         cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
     merge_launcher(cfg, args.launcher)
     cfg.load_from = args.checkpoint
     skip_pretrained_download(cfg.model)  # the checkpoint has the weights
@@ -107,7 +113,8 @@ def main():
             runner.test_evaluator.metrics.append(
                 DumpResults(out_file_path=args.out))
         run_test(runner, cfg.work_dir,
-                 dict(protocol='test', checkpoint=args.checkpoint))
+                 dict(protocol='test', checkpoint=args.checkpoint,
+                      gamma_source='checkpoint' if gamma is None else gamma))
 
 
 if __name__ == '__main__':

@@ -21,9 +21,12 @@ from mmengine.config import ConfigDict, DictAction
 import mmzsl  # noqa: F401  (registers the components)
 from mmzsl.apis import train_zsl
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_amp,
-                            check_checkpoint, check_gamma, check_launcher,
-                            check_registry_types, load_config, run_cli)
+                            check_checkpoint, check_earlier_job, check_gamma,
+                            check_gamma_range, check_launcher,
+                            check_registry_types, check_work_dir,
+                            load_config, merge_cfg_options, run_cli)
 from mmzsl.apis.preflight import check_checkpoint_config, check_zsl_data
+from mmzsl.apis.work_dir import remove_job_files
 from mmzsl.utils import merge_launcher, setup_distributed
 
 
@@ -51,6 +54,12 @@ def parse_args():
         help='without a value: skip finished protocols and resume the '
         'interrupted one from the latest checkpoint in its work dir; with a '
         'checkpoint path: resume from it (needs --protocol val or test)')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace the finished or unfinished job in the work dir (its '
+        'checkpoints, calibration and results are removed first). Without '
+        'it, or --resume, a run into such a work dir is refused')
     parser.add_argument(
         '--no-test', action='store_true', help='do not test at the end')
     at_once = parser.add_mutually_exclusive_group()
@@ -131,8 +140,7 @@ def merge_args(cfg, args):
             loader.persistent_workers = False
         cfg[field] = loader
 
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    merge_cfg_options(cfg, args.cfg_options)
     return cfg
 
 
@@ -204,11 +212,21 @@ def main():
     args = parse_args()
     protocols, gamma = check_args(args)
     cfg = merge_args(load_config(args.config), args)
+    check_work_dir(cfg.work_dir,
+                   'work dir' if args.work_dir is None else '--work-dir')
+    earlier = check_earlier_job(cfg.work_dir, protocols, args.resume,
+                                args.overwrite)
+    check_gamma_range(gamma, cfg)
     check_registry_types(cfg)
     check_load_from(cfg, protocols)
     check_resume_record(cfg, protocols, args.resume)
     check_zsl_data(cfg, protocols)
     setup_distributed(args.launcher)
+    if earlier:  # --overwrite, every check passed
+        remove_job_files(cfg.work_dir, earlier)
+        print(f'--overwrite: removed the {len(earlier)} checkpoint, '
+              f'calibration and result files of the earlier job in '
+              f'{cfg.work_dir}', flush=True)
     resume = args.resume
     train_zsl(
         cfg,

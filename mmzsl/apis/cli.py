@@ -10,7 +10,10 @@ and exits with status 2. ``--debug`` (see :func:`add_debug_flag`) shows the
 full traceback instead. Other exceptions are bugs and keep their traceback.
 """
 import argparse
+import copy
 import difflib
+import inspect
+import math
 import os
 import os.path as osp
 import sys
@@ -25,7 +28,9 @@ __all__ = [
     'CLIError', 'add_debug_flag', 'run_cli', 'load_config', 'check_checkpoint',
     'check_image', 'check_gamma', 'check_amp', 'check_device',
     'check_launcher', 'check_registry_types', 'check_class_name',
-    'checkpoint_classes'
+    'checkpoint_classes', 'check_work_dir', 'check_earlier_job',
+    'check_test_work_dir', 'check_gamma_range', 'merge_cfg_options',
+    'check_module_names'
 ]
 
 _LAUNCHER_TOOL = {
@@ -274,9 +279,16 @@ def check_gamma(value: Optional[str]) -> Union[str, float, None]:
     if value is None:
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
-        pass
+        number = None
+    if number is not None:
+        if not math.isfinite(number):
+            raise CLIError(
+                f'--gamma {value} is not a finite number',
+                'give a number (e.g. --gamma 0.1) or the calibration.json '
+                'of a val-protocol run')
+        return number
     if not osp.isfile(value):
         raise CLIError(
             f'--gamma {value!r} is neither a number nor an existing file',
@@ -329,3 +341,336 @@ def check_launcher(launcher: str) -> None:
         raise CLIError(
             f'--launcher {launcher} without CUDA GPUs is not supported',
             'on CPU use tools/dist_train.sh (torchrun, --launcher pytorch)')
+
+
+# ----------------------------------------------------------------------
+# Work dirs: never a file, never a finished job replaced unasked
+# ----------------------------------------------------------------------
+def check_work_dir(work_dir: str, option: str = '--work-dir') -> None:
+    """``work_dir`` is a folder, or a path whose first existing part is.
+
+    Raises:
+        CLIError: if it (or a folder on its path) is a file.
+    """
+    path = probe = osp.abspath(work_dir)
+    while not osp.exists(probe) and osp.dirname(probe) != probe:
+        probe = osp.dirname(probe)
+    if osp.isdir(probe):
+        return
+    what = (f'{option} {work_dir} is a file' if probe == path else
+            f'{option} {work_dir}: {probe} is a file, not a folder')
+    raise CLIError(what, 'give a folder (or a path that does not exist '
+                   'yet) for the logs, checkpoints and results')
+
+
+def _listed(files: Sequence[str], n: int = 3) -> str:
+    return ', '.join(files[:n]) + (', …' if len(files) > n else '')
+
+
+def check_earlier_job(work_dir: str, protocols: Sequence[str],
+                      resume: Union[None, str], overwrite: bool
+                      ) -> List[str]:
+    """What ``tools/train.py`` finds of an earlier job in ``work_dir``.
+
+    Without ``--resume`` or ``--overwrite`` a run refuses to write into a
+    work dir that holds a finished job (its results would be replaced) or
+    the checkpoints of an unfinished one (its ``epoch_N.pth`` would be
+    mixed with the new run's). ``--resume`` without a checkpoint refuses
+    when there is nothing to resume.
+
+    Args:
+        work_dir (str): the run's work dir.
+        protocols (Sequence[str]): the protocols the run trains.
+        resume (str, optional): ``--resume``: None, ``'auto'`` (no value)
+            or a checkpoint path.
+        overwrite (bool): ``--overwrite``.
+
+    Returns:
+        list[str]: with ``overwrite``, the earlier job's files (relative
+        to ``work_dir``) to remove before training; else empty.
+
+    Raises:
+        CLIError: as described above.
+    """
+    from .work_dir import job_files, job_is_finished
+    if overwrite and resume is not None:
+        raise CLIError('--overwrite with --resume',
+                       'keep one: --resume continues the job in the work '
+                       'dir, --overwrite replaces it')
+    files = job_files(work_dir, protocols)
+    if resume == 'auto':
+        if not [f for f in files if osp.dirname(f)]:
+            dirs = ' or '.join(f'{p}_protocol/' for p in protocols)
+            raise CLIError(
+                f'--resume but {work_dir} holds no checkpoint of {dirs} to '
+                'resume',
+                'drop --resume to start a new training there, or give the '
+                '--work-dir of the run to resume')
+        return []
+    if not files or resume is not None:
+        return []
+    if overwrite:
+        return files
+    if job_is_finished(files):
+        raise CLIError(
+            f'{work_dir} holds a finished job ({_listed(files)}) that this '
+            'run would replace',
+            'add --resume to keep it (finished protocols are not trained '
+            'again), give a new --work-dir, or add --overwrite to replace '
+            'it')
+    raise CLIError(
+        f'{work_dir} holds the checkpoints of an unfinished job '
+        f'({_listed(files)})',
+        'add --resume to continue it, give a new --work-dir, or add '
+        '--overwrite to start again')
+
+
+def check_test_work_dir(work_dir: str, default: str) -> None:
+    """A ``tools/test.py --work-dir`` that holds no training job (the test
+    writes ``zsl_results.json``, ``zsl_curve.png`` and its config there).
+
+    Args:
+        work_dir (str): the folder given with ``--work-dir``.
+        default (str): where the results go without ``--work-dir``.
+
+    Raises:
+        CLIError: if it is a file or holds a training job's files.
+    """
+    from .work_dir import training_job_files
+    check_work_dir(work_dir)
+    files = training_job_files(work_dir)
+    if files:
+        raise CLIError(
+            f'--work-dir {work_dir} holds a training job '
+            f'({_listed(files)}) whose files the test would write over',
+            f'leave --work-dir out (the results then go to {default}) or '
+            'give another folder')
+
+
+# ----------------------------------------------------------------------
+# --gamma on the scale of the scores
+# ----------------------------------------------------------------------
+def _registered(name) -> Optional[list]:
+    """The registered objects called ``name`` (a type of a config), or
+    None for an import path or an object mmengine builds as given."""
+    if not isinstance(name, str):
+        return [name] if callable(name) else None
+    scope, _, bare = name.rpartition('.')
+    registries = _registries()
+    if scope and scope not in {reg.scope for reg in registries}:
+        return None  # an import path
+    found = []
+    for reg in registries:
+        reg.import_from_location()
+        if bare in reg.module_dict:
+            found.append(reg.module_dict[bare])
+    return found or None
+
+
+def check_gamma_range(gamma: Union[str, float, None], cfg: Config) -> None:
+    """A ``--gamma`` number that can calibrate the config's head.
+
+    The crafted heads score with probabilities (a softmax, or the mean of
+    two), so calibrated stacking needs ``-1 < gamma < 1``: at ``gamma <= -1``
+    every image gets a seen class (U = 0), at ``gamma >= 1`` an unseen one.
+    The baselines' heads (:class:`~mmzsl.models.CompatibilityHead`) score
+    with raw compatibilities: any finite number. A calibration file holds
+    a gamma chosen on validation classes and is not checked.
+
+    Raises:
+        CLIError: for a number outside the range.
+    """
+    if not isinstance(gamma, float):
+        return
+    from mmzsl.models.heads.compatibility_head import CompatibilityHead
+    from mmzsl.models.heads.crafted_head import CraftedClsHead
+    head = (cfg.get('model') or {}).get('head') or {}
+    classes = [c for c in _registered(head.get('type')) or []
+               if inspect.isclass(c)]
+    probabilities = classes and all(
+        issubclass(c, CraftedClsHead) and not issubclass(c, CompatibilityHead)
+        for c in classes)
+    if not probabilities or -1 < gamma < 1:
+        return
+    raise CLIError(
+        f'--gamma {gamma:g} is outside (-1, 1), the range of '
+        f'{head["type"]}\'s probability scores: every image would get '
+        f'{"a seen" if gamma <= -1 else "an unseen"} class',
+        'give a number in (-1, 1), or the calibration.json of a '
+        'val-protocol run (the gamma chosen on validation classes)')
+
+
+# ----------------------------------------------------------------------
+# --cfg-options keys that match something
+# ----------------------------------------------------------------------
+def _init_params(obj) -> Optional[set]:
+    """The keyword arguments a registered class or function takes, or None
+    when they cannot be known (``**kwargs`` that reach no signature)."""
+    if not inspect.isclass(obj):
+        try:
+            params = inspect.signature(obj).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        if any(p.kind == p.VAR_KEYWORD for p in params):
+            return None
+        return {p.name for p in params}
+    names = set()
+    for klass in obj.__mro__:
+        if klass is object:
+            return None
+        if '__init__' not in vars(klass):
+            continue
+        try:
+            params = inspect.signature(klass.__init__).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        names |= {p.name for p in params
+                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+        if not any(p.kind == p.VAR_KEYWORD for p in params):
+            return names - {'self'}
+    return None
+
+
+def _accepted_keys(path: str, node: dict) -> Optional[set]:
+    """The keys the component at ``path`` (a config dict) can take, or
+    None where they cannot be known."""
+    from mmengine import runner as loops
+    from torch.utils.data import DataLoader
+    if 'type' in node:
+        found = _registered(node['type'])
+        if not found:
+            return None
+        accepted = {'type', '_scope_'}
+        for obj in found:
+            params = _init_params(obj)
+            if params is None:
+                return None
+            accepted |= params
+        if path == 'optim_wrapper':  # popped by the optimizer constructor
+            accepted |= {'constructor', 'paramwise_cfg'}
+        return accepted
+    if path == 'train_cfg':  # mmengine's loop by by_epoch
+        loop = (loops.EpochBasedTrainLoop if node.get('by_epoch', True)
+                else loops.IterBasedTrainLoop)
+        return _init_params(loop) - {'runner', 'dataloader'} | {'by_epoch'}
+    if path in ('val_cfg', 'test_cfg'):
+        loop = loops.ValLoop if path == 'val_cfg' else loops.TestLoop
+        return _init_params(loop) - {'runner', 'dataloader', 'evaluator'}
+    if path in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        return set(inspect.signature(DataLoader).parameters) | {
+            'dataset', 'sampler', 'batch_sampler', 'collate_fn',
+            'worker_init_fn'}
+    return None
+
+
+def _node(tree, path: Sequence[str]):
+    """The value at ``path`` in a config tree, or None."""
+    for part in path:
+        if isinstance(tree, dict):
+            tree = tree.get(part)
+        elif isinstance(tree, (list, tuple)) and part.isdigit() and int(
+                part) < len(tree):
+            tree = tree[int(part)]
+        else:
+            return None
+    return tree
+
+
+def _check_option_key(cfg: dict, key: str, merged: dict) -> None:
+    """``key`` (dotted) reaches a key of ``cfg``, or adds one that the
+    component it lands in takes (its type as in ``merged``, ``cfg`` with
+    all the options: a type given with its arguments counts)."""
+    from mmengine.runner import Runner
+    node, path = cfg, []
+    for part in key.split('.'):
+        if isinstance(node, (list, tuple)):
+            if not (part.isdigit() and int(part) < len(node)):
+                return  # mmengine's own message
+            node = node[int(part)]
+        elif not isinstance(node, dict):
+            return  # replaces a value: mmengine's own message
+        elif part in node:
+            node = node[part]
+        else:
+            where = '.'.join(path)
+            target = _node(merged, path)
+            accepted = _accepted_keys(
+                where, target if isinstance(target, dict) else node)
+            if accepted is not None and part in accepted:
+                return
+            choices = set(node) | (accepted or set())
+            if not where:  # the Runner's own top-level keys
+                choices |= set(inspect.signature(Runner).parameters)
+                if part in choices:
+                    return
+            if accepted is None and not difflib.get_close_matches(
+                    part, choices, n=1, cutoff=0.8):
+                return  # a new key of unknown use: left to mmengine
+            match = difflib.get_close_matches(part, choices, n=1,
+                                              cutoff=0.6)
+            prefix = f'{where}.' if where else ''
+            near = f" (did you mean '{prefix}{match[0]}'?)" if match else ''
+            keys = sorted(k for k in node if isinstance(k, str))
+            raise CLIError(
+                f'--cfg-options {key}: {part!r} matches nothing in '
+                f'{where or "the config"}{near}',
+                f'correct the key ({where or "the config"} has: '
+                f'{_listed(keys, 8)})')
+        path.append(part)
+
+
+def merge_cfg_options(cfg: Config, options: Optional[dict]) -> Config:
+    """Merge ``--cfg-options`` into ``cfg`` after checking their keys.
+
+    A key must reach a key of the config, or add one that the component
+    it lands in takes (a constructor argument of its ``type``, of
+    mmengine's loops and data loaders). A typo such as
+    ``train_cfg.max_epoch=1`` is refused before anything is built, naming
+    the closest key, instead of failing later with a ``TypeError``. A new
+    key whose component's arguments cannot be known (a ``**kwargs``) is
+    merged as mmengine would, unless it is one letter away from an
+    existing key.
+
+    Raises:
+        CLIError: naming the key and the closest existing one.
+    """
+    if options:
+        tree = copy.deepcopy(cfg.to_dict())
+        cfg.merge_from_dict(options)
+        merged = cfg.to_dict()
+        for key in options:
+            _check_option_key(tree, key, merged)
+    return cfg
+
+
+# ----------------------------------------------------------------------
+# Module names (vis_cam's --target-layers)
+# ----------------------------------------------------------------------
+def check_module_names(model: torch.nn.Module, names: Sequence[str],
+                       option: str = '--target-layers',
+                       example: Optional[str] = None) -> None:
+    """Every name is a dotted module name of ``model``.
+
+    Raises:
+        CLIError: naming the closest module names and the modules of the
+            deepest part of the name that exists.
+    """
+    modules = dict(model.named_modules())
+    for name in names or ():
+        if name in modules:
+            continue
+        parts = name.split('.')
+        parent = next((p for p in ('.'.join(parts[:i])
+                                   for i in range(len(parts) - 1, 0, -1))
+                       if p in modules), '')
+        children = [f'{parent}.{c}' if parent else c
+                    for c, _ in modules[parent].named_children()]
+        close = difflib.get_close_matches(
+            name, [m for m in modules if m], n=3, cutoff=0.6)
+        near = (' (did you mean ' + ', '.join(repr(c) for c in close) +
+                '?)') if close else ''
+        raise CLIError(
+            f'{option} {name!r} is not a layer of the model{near}; '
+            f'{parent or "the model"} has: {_listed(children, 12)}',
+            'give dotted module names of the model' +
+            (f', e.g. {example}' if example else ''))

@@ -254,16 +254,37 @@ def run_test(runner: Runner, out_dir: str, extra: Optional[dict] = None
             record.update(extra)
         path = osp.join(out_dir, RESULTS_FILE)
         write_json_atomic(record, path)
-        _log_results(metrics, out_dir, runner.logger)
+        _log_results(metrics, out_dir, runner.logger,
+                     (extra or {}).get('gamma_source'))
     return metrics
 
 
-def _log_results(metrics: dict, out_dir: str, logger) -> None:
+def gamma_label(source: Union[str, float, None]) -> str:
+    """How the table names the origin of ``gamma``.
+
+    Args:
+        source (str | float, optional): the ``gamma_source`` of the results:
+            a calibration file (chosen on validation classes), a number
+            (given by hand), ``'checkpoint'`` (the gamma the checkpoint
+            carries) or None (chosen on validation classes by the run).
+
+    Examples:
+        >>> gamma_label(0.1)
+        'gamma 0.1 given'
+    """
+    if source == 'checkpoint':
+        return 'gamma carried by the checkpoint'
+    if isinstance(source, (int, float)):
+        return f'gamma {source:g} given'
+    return 'gamma chosen on validation classes'
+
+
+def _log_results(metrics: dict, out_dir: str, logger,
+                 gamma_source: Union[str, float, None] = None) -> None:
     """The table of the test metrics and where they were written."""
     logger.info('zero-shot results (test protocol, per-class mean top-1 %, '
-                'gamma chosen on validation classes):\n' +
-                format_table(metrics))
-    logger.info(f'results written to {osp.join(out_dir, RESULTS_FILE)}; '
+                f'{gamma_label(gamma_source)}):\n' + format_table(metrics))
+    logger.info(f'results in {osp.join(out_dir, RESULTS_FILE)}; '
                 f'seen-unseen curve in {osp.join(out_dir, CURVE_FILE)}')
 
 
@@ -508,6 +529,36 @@ def _train_both_at_once(cfg: Config, resume: bool,
     return payload
 
 
+def _nothing_to_resume(work_dir: str, protocols: Sequence[str],
+                       test: bool) -> bool:
+    """Every protocol has finished in ``work_dir``, and so has the test
+    when ``test`` is asked for: resuming would only write the same files
+    again."""
+    done = all(_stage_done(osp.join(work_dir, f'{p}_protocol'))
+               for p in protocols)
+    tested = not (test and 'test' in protocols) or osp.isfile(
+        osp.join(work_dir, RESULTS_FILE))
+    return done and tested
+
+
+def _finished_results(work_dir: str,
+                      show: bool) -> Optional[Dict[str, float]]:
+    """Say that the job in ``work_dir`` has finished and, with ``show``,
+    return its results, read back and printed (the files are left as they
+    are)."""
+    path = osp.join(work_dir, RESULTS_FILE)
+    logger = MMLogger.get_current_instance()
+    logger.info(f'--resume: the job in {work_dir} has finished; nothing is '
+                'trained or tested again')
+    if not show:
+        return None
+    with open(path) as f:
+        record = json.load(f)
+    metrics = {k: v for k, v in record.items() if k.startswith('zsl/')}
+    _log_results(metrics, work_dir, logger, record.get('gamma_source'))
+    return metrics
+
+
 def train_zsl(cfg: Config,
               protocols: Sequence[str] = PROTOCOLS,
               gamma: Union[str, float, None] = None,
@@ -546,6 +597,8 @@ def train_zsl(cfg: Config,
             'the test protocol alone needs --gamma (a calibration.json of a '
             'val-protocol run, or a number): gamma is never chosen on test.')
     work_dir = cfg.work_dir
+    if resume is True and _nothing_to_resume(work_dir, protocols, test):
+        return _finished_results(work_dir, test and 'test' in protocols)
     if tuple(protocols) == PROTOCOLS and isinstance(resume, bool) and not (
             resume is True and any(
                 _stage_done(osp.join(work_dir, f'{p}_protocol'))

@@ -278,3 +278,119 @@ def test_a_class_outside_the_protocol_is_refused_up_front():
     with pytest.raises(CLIError, match="'green_solid_star' is not a class "
                        'the checkpoint scores'):
         check_class_name('green_solid_star', scored)
+
+
+@pytest.mark.parametrize('gamma,fragments', [
+    ('-3', ['--gamma -3 is outside (-1, 1)', 'every image would get a seen',
+            'give a number in (-1, 1)']),
+    ('1.5', ['--gamma 1.5 is outside (-1, 1)', 'an unseen class']),
+    ('nan', ['--gamma nan is not a finite number']),
+])
+def test_gamma_out_of_range(tmp_path, gamma, fragments):
+    proc = train(tmp_path / 'run', '--protocol', 'test', '--gamma', gamma)
+    assert_one_line_error(proc, *fragments)
+    assert not (tmp_path / 'run').exists()
+
+
+def test_gamma_range_is_that_of_the_heads_scores():
+    """Probabilities for crafting; raw compatibilities (any finite gamma)
+    for the baselines."""
+    import mmzsl  # noqa: F401
+    from mmzsl.apis.cli import CLIError, check_gamma_range, load_config
+    root = osp.join(osp.dirname(TINY_CONFIG), '..', '..', '..', 'configs')
+    crafting = load_config(TINY_CONFIG)
+    eszsl = load_config(osp.join(root, 'baselines',
+                                 'eszsl_features-lite0_cub50.py'))
+    check_gamma_range(0.99, crafting)
+    check_gamma_range('val_protocol/calibration.json', crafting)
+    with pytest.raises(CLIError, match=r'outside \(-1, 1\)'):
+        check_gamma_range(-1.0, crafting)
+    check_gamma_range(-3.0, eszsl)
+    check_gamma_range(25.0, eszsl)
+
+
+@pytest.mark.parametrize('tool', ['train.py', 'test.py'])
+def test_cfg_options_key_that_matches_nothing(tmp_path, tool,
+                                              fake_checkpoint):
+    args = [fake_checkpoint] if tool == 'test.py' else []
+    proc = run_tool(tool, TINY_CONFIG, *args, '--work-dir', tmp_path / 'run',
+                    '--cfg-options', 'train_cfg.max_epoch=1', check=False)
+    assert_one_line_error(proc, "--cfg-options train_cfg.max_epoch: "
+                          "'max_epoch' matches nothing in train_cfg",
+                          "did you mean 'train_cfg.max_epochs'?",
+                          'max_epochs, val_interval')
+    assert not (tmp_path / 'run').exists()
+
+
+def test_cfg_options_that_add_valid_keys_are_merged():
+    """No false alarm: new keys that the component they land in takes."""
+    import mmzsl  # noqa: F401
+    from mmzsl.apis.cli import CLIError, load_config, merge_cfg_options
+    options = {
+        'randomness.seed': 3,  # a Runner argument absent from the config
+        'model.neck.type': 'GlobalAveragePooling',  # an argument of the model
+        'model.head.dropout': 0.1,
+        'train_dataloader.drop_last': True,  # torch's DataLoader
+        'train_cfg.val_begin': 1,  # mmengine's EpochBasedTrainLoop
+        'default_hooks.checkpoint.save_best': 'auto',
+        # a type and its own argument, given together
+        'optim_wrapper.optimizer.type': 'SGD',
+        'optim_wrapper.optimizer.momentum': 0.9,
+        'load_from_per_protocol.val': 'a.pth',  # a key read by mmzsl
+    }
+    cfg = merge_cfg_options(load_config(TINY_CONFIG), options)
+    assert cfg.randomness.seed == 3
+    assert cfg.optim_wrapper.optimizer.momentum == 0.9
+    for key, near in [('model.head.temprature', 'model.head.temperature'),
+                      ('optim_wrapper.optimizer.lrr',
+                       'optim_wrapper.optimizer.lr'),
+                      ('train_cfgs.max_epochs', 'train_cfg')]:
+        with pytest.raises(CLIError, match=f"did you mean '{near}'"):
+            merge_cfg_options(load_config(TINY_CONFIG), {key: 1})
+
+
+@pytest.mark.parametrize('tool', ['train.py', 'test.py'])
+def test_work_dir_that_is_a_file(tmp_path, tool, fake_checkpoint):
+    path = tmp_path / 'notes.txt'
+    path.write_text('a file')
+    args = [fake_checkpoint] if tool == 'test.py' else []
+    for work in (path, path / 'run'):
+        proc = run_tool(tool, TINY_CONFIG, *args, '--work-dir', work,
+                        check=False)
+        assert_one_line_error(proc, f'--work-dir {work}', 'give a folder')
+    assert path.read_text() == 'a file'
+
+
+def test_resume_with_nothing_to_resume(tmp_path):
+    proc = train(tmp_path / 'run', '--resume')
+    assert_one_line_error(proc, f'--resume but {tmp_path / "run"} holds no '
+                          'checkpoint', 'drop --resume to start a new '
+                          'training')
+    assert not (tmp_path / 'run').exists()
+    proc = train(tmp_path / 'run', '--resume', '--overwrite')
+    assert_one_line_error(proc, '--overwrite with --resume', 'keep one')
+
+
+def test_vis_cam_unknown_layer(image, tiny_fusion_checkpoint):
+    proc = run_tool('visualization/vis_cam.py', image, TINY_FUSION_CONFIG,
+                    tiny_fusion_checkpoint, '--target-layers',
+                    'backbone.layer5', check=False)
+    line = assert_one_line_error(
+        proc, "--target-layers 'backbone.layer5' is not a layer of the "
+        'model', "'backbone.layer4'", 'backbone has: ',
+        'e.g. backbone.layer4.1')
+    assert 'backbone.layer1, ' in line  # the valid names near it
+
+
+def test_module_names_near_the_one_asked_for():
+    from torch import nn
+
+    from mmzsl.apis.cli import CLIError, check_module_names
+    model = nn.Sequential()
+    model.add_module('backbone', nn.Sequential(nn.Conv2d(3, 4, 3),
+                                               nn.ReLU(), nn.Conv2d(4, 4, 3)))
+    check_module_names(model, ['backbone.2', 'backbone'])
+    check_module_names(model, None)
+    with pytest.raises(CLIError) as e:
+        check_module_names(model, ['backbone.3.conv'])
+    assert 'backbone has: backbone.0, backbone.1, backbone.2' in str(e.value)

@@ -90,10 +90,13 @@ def run_point(config: str, work_dir: str, options: List[str],
               log_name: str = 'sweep_run.log') -> float:
     """Run ``tools/train.py`` on one protocol (``'val'``) or on the whole
     benchmark (``None``: val, then test protocol and test) with its output
-    in ``<work_dir>/<log_name>``; return its wall time."""
+    in ``<work_dir>/<log_name>``; return its wall time. A run is started
+    again from scratch (``--overwrite``): only runs without a record of
+    their results are run, so what ``work_dir`` holds is an interrupted
+    attempt."""
     os.makedirs(work_dir, exist_ok=True)
     cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-           '--work-dir', work_dir]
+           '--work-dir', work_dir, '--overwrite']
     if protocol is not None:
         cmd += ['--protocol', protocol]
     if options:

@@ -15,17 +15,19 @@ beside the original, so that the map can be seen. Works with pytorch-grad-cam
 import argparse
 import math
 import os.path as osp
+from typing import Optional
 
 import cv2
 import numpy as np
 
 import mmzsl  # noqa: F401
 from mmzsl.apis import ZeroShotInferencer
-from mmzsl.apis.cam import CAM_METHODS, CraftedCAM, overlay
+from mmzsl.apis.cam import (CAM_METHODS, CraftedCAM, default_target_layer,
+                            overlay)
 from mmzsl.apis.cli import (add_debug_flag, check_checkpoint,
                             check_class_name, check_device, check_image,
-                            check_registry_types, checkpoint_classes,
-                            load_config, run_cli)
+                            check_module_names, check_registry_types,
+                            checkpoint_classes, load_config, run_cli)
 from mmzsl.apis.preflight import check_checkpoint_config
 from mmzsl.utils import atomic_open
 
@@ -68,6 +70,15 @@ def parse_args():
     return parser.parse_args()
 
 
+def default_layer_name(model) -> Optional[str]:
+    """The dotted name of the default target layer, if there is one."""
+    try:
+        layer = default_target_layer(model)
+    except ValueError:
+        return None
+    return next((n for n, m in model.named_modules() if m is layer), None)
+
+
 def cam_picture(image_bgr: np.ndarray, cam: np.ndarray) -> np.ndarray:
     """The overlay at the image's size (RGB); a small image is upscaled and
     shown beside its overlay."""
@@ -93,6 +104,8 @@ def main():
     if args.target_class is not None and names:
         check_class_name(args.target_class, names)
     inferencer = ZeroShotInferencer(cfg, args.checkpoint, device=args.device)
+    check_module_names(inferencer.model, args.target_layers,
+                       example=default_layer_name(inferencer.model))
     cam = CraftedCAM(inferencer, args.method, args.target_layers,
                      aug_smooth=args.aug_smooth,
                      eigen_smooth=args.eigen_smooth)
