@@ -66,8 +66,9 @@ def data_root_options(data_root):
     ]
 
 
-def run_tool(tool, *args, timeout=300, env=None, check=True):
-    """Run tools/<tool> in a subprocess, bounded in time."""
+def run_tool(tool, *args, timeout=900, env=None, check=True):
+    """Run tools/<tool> in a subprocess, bounded in time (generously: the
+    limit catches a hung tool, on a machine that may run other work)."""
     full_env = dict(os.environ)
     full_env['PYTHONPATH'] = REPO + os.pathsep + full_env.get('PYTHONPATH', '')
     full_env.update(env or {})

@@ -394,3 +394,36 @@ def test_module_names_near_the_one_asked_for():
     with pytest.raises(CLIError) as e:
         check_module_names(model, ['backbone.3.conv'])
     assert 'backbone has: backbone.0, backbone.1, backbone.2' in str(e.value)
+
+
+@pytest.mark.parametrize('item,fragments', [
+    (['resnet18_shapes_tinny', 'train_cfg.max_epochs=1'],
+     ['--options-for resnet18_shapes_tinny: not one of the configs',
+      "did you mean 'resnet18_shapes_tiny'?"]),
+    (['resnet18_shapes_tiny', 'train_cfg.max_epochs'],
+     ["'train_cfg.max_epochs' is not KEY=VALUE"]),
+    (['resnet18_shapes_tiny'], ["'nothing' is not KEY=VALUE"]),
+])
+def test_compare_methods_options_for_one_config(tmp_path, item, fragments):
+    proc = run_tool('analysis_tools/compare_methods.py', TINY_CONFIG,
+                    '--options-for', *item, '--work-dir',
+                    tmp_path / 'compare', check=False)
+    assert_one_line_error(proc, *fragments)
+    assert not (tmp_path / 'compare').exists()
+
+
+def test_compare_methods_options_reach_their_config_only():
+    import importlib.util
+    tools = osp.join(osp.dirname(TINY_CONFIG), '..', '..', '..', 'tools',
+                     'analysis_tools')
+    spec = importlib.util.spec_from_file_location(
+        'compare_methods', osp.join(tools, 'compare_methods.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    configs = ['configs/a/eszsl_x.py', 'configs/b/ale_x.py']
+    assert tool.options_per_config(configs, [
+        ['ale_x', 'train_cfg.max_epochs=10'],
+        ['configs/b/ale_x.py', 'param_scheduler.T_max=10'],
+    ]) == {'configs/a/eszsl_x.py': [],
+           'configs/b/ale_x.py': ['train_cfg.max_epochs=10',
+                                  'param_scheduler.T_max=10']}

@@ -10,7 +10,7 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
     proc = run_tool('analysis_tools/benchmark.py', '--tiny', '--out', out,
                     '--data-root', shapes_root, '--only', 'overhead',
                     'metric', 'accuracy', 'extraction', 'recipe',
-                    timeout=600)
+                    timeout=1800)
     report = json.loads((out / 'benchmark.json').read_text())
     assert report['mode'] == 'tiny'
     heads = [r['head'] for r in report['overhead']]

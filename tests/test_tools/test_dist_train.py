@@ -19,7 +19,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def run_script(script, *args, port=None, timeout=300):
+def run_script(script, *args, port=None, timeout=900):
     import subprocess
     env = dict(os.environ, PORT=str(port or free_port()), OMP_NUM_THREADS='1',
                PYTHON=sys.executable)
@@ -103,7 +103,7 @@ def test_port_in_use_fails_fast(tmp_path, shapes_root):
         proc = run_script('dist_train.sh', TINY_CONFIG, 2, '--work-dir',
                           tmp_path, '--cfg-options',
                           *data_root_options(shapes_root), port=port,
-                          timeout=120)
+                          timeout=600)
     assert proc.returncode != 0
     assert 'address already in use' in (proc.stdout + proc.stderr).lower()
 

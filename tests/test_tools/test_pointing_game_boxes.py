@@ -160,7 +160,7 @@ def test_pointing_game_on_the_val_classes(val_checkpoint, tmp_path):
     proc = run_tool('analysis_tools/cam_pointing_game.py', CONFIG,
                     checkpoint, '--split', 'val', '--limit', '4',
                     '--target-layers', 'backbone.model.blocks.6', '--out', out,
-                    env=ENV, timeout=240)
+                    env=ENV, timeout=900)
     assert 'CAM maximum' in proc.stdout
     assert 'images: 4 ' in proc.stdout
     scores = json.loads(out.read_text())
@@ -175,7 +175,7 @@ def test_pointing_game_on_the_val_classes(val_checkpoint, tmp_path):
     # a val-protocol checkpoint does not fit the test split
     proc = run_tool('analysis_tools/cam_pointing_game.py', CONFIG,
                     checkpoint, '--split', 'test_unseen', '--limit', '1',
-                    env=ENV, check=False, timeout=240)
+                    env=ENV, check=False, timeout=900)
     assert proc.returncode == 2  # an input error, in one line
     assert 'error: split \'test_unseen\' does not match the class rules' \
         in proc.stderr

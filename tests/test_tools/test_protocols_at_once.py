@@ -94,11 +94,13 @@ def test_protocols_at_once_report_each_others_failure(tmp_path,
     assert (work / 'val_protocol' / 'protocol_done.json').is_file()
     assert not (work / 'zsl_results.json').exists()
 
-    # the test protocol fails as it starts, while the val protocol (slowed
-    # down) trains: the val protocol stops at the end of its epoch
+    # the test protocol fails as it starts, while the val protocol trains:
+    # the val protocol stops at the end of its epoch (it waits there for
+    # the test protocol's process to end, so that the order does not
+    # depend on the machine's load)
     hooks = tiny_config_with_hook(
         tmp_path / 'tiny_test_fails.py',
-        "dict(type='SleepBeforeTrainHook', seconds=10, "
+        "dict(type='AwaitChildExitHook', name='mmzsl-test-protocol', "
         "work_dir_suffix='val_protocol'), dict(type='FailBeforeTrainHook', "
         "work_dir_suffix='test_protocol')")
     work = tmp_path / 'test_fails_first'

@@ -86,3 +86,29 @@ class FailBeforeTrainHook(Hook):
     def before_train(self, runner) -> None:
         if runner.work_dir.rstrip('/').endswith(self.work_dir_suffix):
             raise RuntimeError(f'FailBeforeTrainHook in {runner.work_dir}')
+
+
+@HOOKS.register_module()
+class AwaitChildExitHook(Hook):
+    """At the end of epoch ``epoch``, wait until the child process named
+    ``name`` (started by this process) has ended, in the runs whose work
+    dir ends with ``work_dir_suffix``: what the child reported before it
+    ended is then there to read, whatever the machine's load."""
+
+    priority = 'VERY_HIGH'  # before the hooks that read the report
+
+    def __init__(self, name: str, epoch: int = 1,
+                 work_dir_suffix: str = '', timeout: float = 1800):
+        self.name = name
+        self.epoch = epoch
+        self.work_dir_suffix = work_dir_suffix
+        self.timeout = timeout
+
+    def after_train_epoch(self, runner) -> None:
+        import multiprocessing
+        if runner.epoch + 1 != self.epoch or not runner.work_dir.rstrip(
+                '/').endswith(self.work_dir_suffix):
+            return
+        for child in multiprocessing.active_children():
+            if child.name == self.name:
+                child.join(self.timeout)

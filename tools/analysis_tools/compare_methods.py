@@ -19,12 +19,13 @@ highest H among the baselines of the table). It is printed and written to
 run again.
 """
 import argparse
+import difflib
 import json
 import os
 import os.path as osp
 import re
 import sys
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
@@ -87,6 +88,36 @@ def markdown(rows: List[dict], title: str) -> str:
     return markdown_table(title, head, body)
 
 
+def options_per_config(configs: List[str],
+                       items: List[List[str]]) -> Dict[str, List[str]]:
+    """``--options-for CONFIG KEY=VALUE ...`` items -> the options of each
+    config (a config is named by its path or its file name without .py).
+
+    Raises:
+        CLIError: for a name that is none of the configs, or an item with
+            no option or an option without ``=``.
+    """
+    stems = {osp.splitext(osp.basename(c))[0]: c for c in configs}
+    options = {config: [] for config in configs}
+    for name, *values in items:
+        config = name if name in options else stems.get(name)
+        if config is None:
+            match = difflib.get_close_matches(name, list(stems), n=1)
+            near = f" (did you mean '{match[0]}'?)" if match else ''
+            raise CLIError(
+                f'--options-for {name}: not one of the configs{near}',
+                'name a config of the command by its path or its file '
+                'name without .py')
+        bad = [v for v in values if '=' not in v] or ([] if values else
+                                                      ['nothing'])
+        if bad:
+            raise CLIError(
+                f'--options-for {name}: {bad[0]!r} is not KEY=VALUE',
+                'give KEY=VALUE options after the config name')
+        options[config] += values
+    return options
+
+
 def main():
     parser = argparse.ArgumentParser(
         description='Whole-benchmark runs of several configs -> one table '
@@ -96,12 +127,23 @@ def main():
                                                        'compare'))
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='key=value overrides for every config')
+    parser.add_argument(
+        '--options-for',
+        nargs='+',
+        action='append',
+        default=[],
+        metavar=('CONFIG', 'KEY=VALUE'),
+        help='key=value overrides for one config (its path or file name '
+        'without .py), after --cfg-options; repeat it for other configs. '
+        'E.g. fewer epochs for the configs that train by epochs: '
+        '--options-for ale_features-lite0_cub50 train_cfg.max_epochs=10')
     parser.add_argument('--timeout', type=float, default=3600,
                         help='seconds per run. Defaults to 3600')
     add_debug_flag(parser)
     args = parser.parse_args()
     for config in args.configs:
         load_config(config)  # exists and parses, before any run
+    per_config = options_per_config(args.configs, args.options_for)
 
     rows = []
     for k, config in enumerate(args.configs, 1):
@@ -116,7 +158,8 @@ def main():
         else:
             print(f'[{k}/{len(args.configs)}] {config}: both protocols in '
                   f'{work_dir} ...', flush=True)
-            wall = run_point(config, work_dir, args.cfg_options,
+            wall = run_point(config, work_dir,
+                             args.cfg_options + per_config[config],
                              args.timeout, protocol=None, log_name=LOG_NAME)
             with open(osp.join(work_dir, 'zsl_results.json')) as f:
                 results = json.load(f)
@@ -143,7 +186,9 @@ def main():
     command = ('python tools/analysis_tools/compare_methods.py ' +
                ' '.join(args.configs) +
                (f' --cfg-options {" ".join(args.cfg_options)}'
-                if args.cfg_options else ''))
+                if args.cfg_options else '') +
+               ''.join(f' --options-for {" ".join(item)}'
+                       for item in args.options_for))
     title = ('Test protocol, per-class mean top-1 %; uncalibrated = gamma 0, '
              'calibrated = gamma chosen on the validation classes (val '
              'protocol); ratios against the best baseline of the table '
