@@ -26,6 +26,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from mmengine.config import Config
 
+from mmzsl.datasets import bind_stage_cache
 from mmzsl.utils import zsl_dataset_cfg
 from mmzsl.utils.checkpoint_meta import (config_identity, describe_record,
                                          embedding_fingerprint,
@@ -166,7 +167,9 @@ def image_dataset_cfg(cfg: Config) -> Tuple[dict, list, Optional[dict]]:
         pipeline = zsl_dataset_cfg(cfg, 'test_dataloader').get('pipeline', [])
     except (AttributeError, KeyError, TypeError):
         pipeline = dataset_cfg.get('pipeline', [])
-    extraction = dataset_cfg.get('feature_file')
+    # features or stage maps computed on first use
+    extraction = dataset_cfg.get('feature_file') or dataset_cfg.get(
+        'stage_cache')
     if not isinstance(extraction, dict):
         return dataset_cfg, pipeline, None
     kept = {k: dataset_cfg[k] for k in (
@@ -348,6 +351,9 @@ def _extraction_pending(feature_cfg: dict) -> bool:
     """Whether the feature cache of a feature dataset config is still to
     be extracted (True when that cannot be told: its images are then
     decoded)."""
+    if 'stage_cache' in feature_cfg:
+        from mmzsl.datasets.stage_cache import stage_cache_pending
+        return stage_cache_pending(feature_cfg)
     try:
         from mmpretrain.registry import DATASETS
 
@@ -392,9 +398,12 @@ def check_zsl_data(cfg: Config,
         CLIError: naming the first problem found.
     """
     try:
+        bind_stage_cache(cfg)
         dataset_cfg, _, extraction = image_dataset_cfg(cfg)
     except (AttributeError, KeyError, TypeError):
         return
+    except ValueError as e:  # stage cache stages other than the model's
+        raise CLIError(_one_line(e), 'leave stage_cache.stages unset') from e
     if 'split_root' not in dataset_cfg:
         return  # generated data (ShapesZSL) or a dataset of another kind
     config = _config_name(cfg)

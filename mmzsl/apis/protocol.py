@@ -152,9 +152,14 @@ def build_runner(cfg: Config) -> Runner:
     """Build a Runner from a config, as mmpretrain's tools do (stage
     caches get the model's network first: :func:`bind_stage_cache`)."""
     bind_stage_cache(cfg)
-    if 'runner_type' in cfg:
-        return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
+        Runner.from_cfg(cfg)
+    if str((cfg.get('model') or {}).get('type', '')).endswith(
+            'StageCacheClassifier'):
+        from mmzsl.engine.hooks import StageCacheCheckHook
+        hook = StageCacheCheckHook()
+        runner.register_hook(hook, hook.priority)
+    return runner
 
 
 def _stage_done(work_dir: str) -> Optional[dict]:

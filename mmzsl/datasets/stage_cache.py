@@ -231,12 +231,13 @@ def stage_cache_file(dataset,
 _KEY_MEMO: Dict[str, Tuple[str, str]] = {}
 
 
-def _cache_file(dataset, images, network, stages, pipeline, views, crop_size,
-                dtype, cache_dir, batch_size, num_workers) -> str:
-    datasets = _cover_datasets(dataset, images, pipeline)
-    identity = _image_identity(datasets)
-    inputs = [network, stages, list(pipeline), views, crop_size, dtype,
-              identity]
+def _key(network: dict, stages: int, pipeline: Sequence[dict],
+         views: Sequence[str], crop_size: int, dtype: str,
+         datasets: Sequence) -> Tuple[str, str, Optional[_LowerStages]]:
+    """The cache key, the frozen weights' hash and the network if it was
+    built here (the key is memoised per process for the same inputs)."""
+    inputs = [network, stages, list(pipeline), list(views), crop_size, dtype,
+              _image_identity(datasets)]
     memo = hashlib.sha256(_json(inputs).encode()).hexdigest()
     net = None
     if memo not in _KEY_MEMO:
@@ -244,7 +245,14 @@ def _cache_file(dataset, images, network, stages, pipeline, views, crop_size,
         weights = net.weights_hash()
         _KEY_MEMO[memo] = (hashlib.sha256(
             _json(inputs + [weights]).encode()).hexdigest(), weights)
-    key, weights = _KEY_MEMO[memo]
+    return _KEY_MEMO[memo] + (net, )
+
+
+def _cache_file(dataset, images, network, stages, pipeline, views, crop_size,
+                dtype, cache_dir, batch_size, num_workers) -> str:
+    datasets = _cover_datasets(dataset, images, pipeline)
+    key, weights, net = _key(network, stages, pipeline, views, crop_size,
+                             dtype, datasets)
     stem = re.sub(r'[^0-9A-Za-z_.-]+', '-', '_'.join(
         filter(None, [
             datasets[0].BENCHMARK
@@ -319,6 +327,31 @@ def _build(net: _LowerStages, datasets: Sequence, path: str, key: str,
     size = os.path.getsize(path) / 2**20
     print_log(f'stage cache written: {path} ({size:.0f} MB, maps '
               f'{shape[2:]} per view)', logger='current')
+
+
+def stage_cache_pending(dataset_cfg: dict) -> bool:
+    """Whether the stage cache of a (bound) ``XLSA17StageDataset`` config
+    is still to be built: True unless an intact cache of the same key is
+    there (the key needs the frozen stages' weights: a second or so)."""
+    try:
+        with torch.random.fork_rng(devices=[]):
+            dataset = DATASETS.build(
+                dict(dataset_cfg, split='trainval', lazy_init=True))
+            cache = dataset.stage_cache
+            key = _key(cache['network'], int(cache['stages']),
+                       cache['pipeline'], cache.get('views',
+                                                    ('center', 'flip')),
+                       int(cache.get('crop_size', 224)),
+                       cache.get('dtype', 'float16'),
+                       _cover_datasets(dataset, cache['images'],
+                                       cache['pipeline']))[0]
+        folder = cache.get('cache_dir', 'work_dirs/stage_cache')
+        names = os.listdir(folder) if osp.isdir(folder) else []
+        return not any(
+            _intact_key(osp.join(folder, f)) == key for f in names
+            if f.endswith('.npy') and key[:16] in f)
+    except Exception:  # noqa: B902  (unknown: treat as pending)
+        return True
 
 
 def bind_stage_cache(cfg) -> None:
@@ -410,6 +443,17 @@ class XLSA17StageDataset(XLSA17FeatureDataset):
         return self._cache_file
 
     @property
+    def cache_file(self) -> str:
+        """str: the cache's ``.npy`` (built on first use)."""
+        return self._res_file
+
+    @property
+    def cache_meta(self) -> dict:
+        """dict: the cache's metadata: key, views, stages, the frozen
+        weights' hash (``frozen_weights_sha256``)..."""
+        return read_stage_cache(self._res_file)[1]
+
+    @property
     def views(self) -> Tuple[str, ...]:
         """tuple[str]: the cached views, ``'center'`` first."""
         return tuple(self.stage_cache.get('views', ('center', 'flip')))
@@ -470,8 +514,9 @@ class PickView(BaseTransform):
                 raise IndexError(
                     f'PickView: view {index} of a cache of {len(views)} '
                     'views.')
+        # a copy: the cache is a read-only memory map
         results['feat'] = torch.from_numpy(
-            np.asarray(views[index], dtype=np.float32))
+            np.array(views[index], dtype=np.float32))
         return results
 
     def __repr__(self) -> str:
