@@ -322,6 +322,15 @@ def test_cfg_options_key_that_matches_nothing(tmp_path, tool,
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.parametrize('tool', ['misc/check_zsl_data.py',
+                                  'misc/extract_features.py'])
+def test_cfg_options_key_typo_in_the_data_tools(tool):
+    proc = run_tool(tool, TINY_CONFIG, '--cfg-options',
+                    'train_dataloader.dataset.data_rot=/tmp', check=False)
+    assert_one_line_error(proc, "'data_rot' matches nothing",
+                          "did you mean 'train_dataloader.dataset.data_root'")
+
+
 def test_cfg_options_that_add_valid_keys_are_merged():
     """No false alarm: new keys that the component they land in takes."""
     import mmzsl  # noqa: F401

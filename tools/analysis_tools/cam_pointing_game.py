@@ -45,7 +45,8 @@ from mmzsl.apis import ZeroShotInferencer
 from mmzsl.utils import write_json_atomic
 from mmzsl.apis.cam import CAM_METHODS, CraftedCAM, cam_peaks
 from mmzsl.apis.cli import (CLIError, add_debug_flag, check_checkpoint,
-                            check_registry_types, load_config, run_cli)
+                            check_registry_types, load_config,
+                            merge_cfg_options, run_cli)
 
 SPLITS = ('test_unseen', 'test', 'test_seen', 'trainval', 'train', 'val')
 BOX_FILE = 'bounding_boxes.txt'
@@ -250,7 +251,8 @@ def main():
         from mmengine.config import DictAction
         parser = argparse.ArgumentParser()
         parser.add_argument('--o', nargs='+', action=DictAction)
-        cfg.merge_from_dict(parser.parse_args(['--o', *args.cfg_options]).o)
+        merge_cfg_options(cfg, parser.parse_args(['--o',
+                                                  *args.cfg_options]).o)
     check_registry_types(cfg)
     check_checkpoint(args.checkpoint)
     dataset, masks = build_dataset(cfg, args.split)

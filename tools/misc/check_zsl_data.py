@@ -19,7 +19,7 @@ import numpy as np
 from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 
-from mmzsl.apis.cli import load_config, run_cli
+from mmzsl.apis.cli import load_config, merge_cfg_options, run_cli
 from mmzsl.apis.preflight import (build_split, image_dataset_cfg,
                                   protocol_problems)
 from mmzsl.utils import zsl_dataset_cfg
@@ -51,8 +51,7 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = load_config(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    merge_cfg_options(cfg, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
 
     dataset_cfg, test_pipeline, extraction = image_dataset_cfg(cfg)

@@ -21,7 +21,7 @@ import time
 from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 
-from mmzsl.apis.cli import load_config, run_cli
+from mmzsl.apis.cli import load_config, merge_cfg_options, run_cli
 from mmzsl.datasets import bind_stage_cache
 from mmzsl.utils import zsl_dataset_cfg
 
@@ -35,8 +35,7 @@ def main():
                         help='override settings of the config')
     args = parser.parse_args()
     cfg = load_config(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    merge_cfg_options(cfg, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     from mmpretrain.registry import DATASETS
 
