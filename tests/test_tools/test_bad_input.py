@@ -109,6 +109,9 @@ def test_missing_config(tmp_path, fake_checkpoint):
     (['--seeds', '0', '1', '--set', 'randomness.seed=2'], ['--seeds',
                                                            'keep one']),
     (['--jobs', '0'], ['--jobs 0', 'give 1 or more']),
+    (['--set', 'model.head.temprature=0.1,0.2'],
+     ["'temprature' matches nothing",
+      "did you mean 'model.head.temperature'?"]),
 ])
 def test_val_sweep_bad_arguments(tmp_path, args, fragments):
     proc = run_tool('analysis_tools/val_sweep.py', TINY_CONFIG, *args,

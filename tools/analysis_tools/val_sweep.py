@@ -36,7 +36,7 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 
 from mmzsl.apis.cli import (CLIError, add_debug_flag, load_config,  # noqa: E402,E501
-                            run_cli)
+                            merge_cfg_options, run_cli)
 from mmzsl.utils import atomic_open, write_json_atomic  # noqa: E402
 
 COLUMNS = ('T1', 'S_uncal', 'U_uncal', 'H_uncal', 'S', 'U', 'H', 'AUSUC',
@@ -185,6 +185,11 @@ def main():
     if 'randomness.seed' in grid and args.seeds:
         raise CLIError('both --seeds and --set randomness.seed=... given',
                        'keep one')
+    # every key reaches the config (as tools/train.py checks it), before
+    # any run
+    keys = {k: values[0] for k, values in grid.items()}
+    keys.update(o.split('=', 1) for o in args.cfg_options if '=' in o)
+    merge_cfg_options(load_config(args.config), keys)
     folds = args.folds or [None]
     seeds = args.seeds or [None]
     repeats = list(itertools.product(folds, seeds))
