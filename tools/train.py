@@ -178,12 +178,18 @@ def check_args(args) -> tuple:
 
 
 def check_load_from(cfg, protocols) -> None:
-    """The checkpoints the config starts from exist and open."""
+    """The checkpoints the config starts from exist and open; those of
+    ``load_from_per_protocol`` are of the same backbone, data and protocol
+    (their record; the head may differ)."""
     per_protocol = cfg.get('load_from_per_protocol') or {}
     for protocol in protocols:
         if per_protocol.get(protocol):
-            check_checkpoint(per_protocol[protocol],
-                             f'load_from_per_protocol[{protocol!r}]')
+            what = f'load_from_per_protocol[{protocol!r}]'
+            path = per_protocol[protocol]
+            # a network of the same protocol's seen classes only
+            check_checkpoint_config(check_checkpoint(path, what), cfg, path,
+                                    protocol=protocol, what=what,
+                                    starts_from=True)
     if cfg.get('load_from') and not per_protocol:
         check_checkpoint(cfg.load_from, 'load_from')
 

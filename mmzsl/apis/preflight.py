@@ -102,7 +102,9 @@ def check_checkpoint_config(ckpt: dict,
                             cfg: Config,
                             path: str,
                             protocol: Optional[str] = None,
-                            check_data: bool = True) -> Optional[dict]:
+                            check_data: bool = True,
+                            what: str = 'checkpoint',
+                            starts_from: bool = False) -> Optional[dict]:
     """The checkpoint was trained with this config (or an equivalent one).
 
     Args:
@@ -115,6 +117,12 @@ def check_checkpoint_config(ckpt: dict,
         check_data (bool): also compare the class names and embeddings
             with the config's split file, when it can be read here.
             Defaults to True.
+        what (str): what the checkpoint is to the tool, for messages.
+            Defaults to ``'checkpoint'``.
+        starts_from (bool): the config starts from the checkpoint
+            (``load_from_per_protocol``): its head and rules may differ,
+            its backbone, dataset, classes and protocol may not. Defaults
+            to False.
 
     Returns:
         dict | None: the record, or None for a checkpoint without one
@@ -126,7 +134,7 @@ def check_checkpoint_config(ckpt: dict,
     record = read_record(ckpt)
     name = _config_name(cfg)
     if record is None:
-        print(f'notice: checkpoint {path} does not record the config it was '
+        print(f'notice: {what} {path} does not record the config it was '
               f'trained with (written before mmzsl recorded it); it is '
               f'loaded without checking it against {name}',
               file=sys.stderr, flush=True)
@@ -134,11 +142,16 @@ def check_checkpoint_config(ckpt: dict,
     owner = record.get('config') or 'another config'
     fix = (f'run with {owner}, the checkpoint\'s config, or give a '
            f'checkpoint trained with {name}')
-    problem = identity_mismatch(record, config_identity(cfg))
+    if starts_from:
+        fix = (f'give a checkpoint of the same backbone, data and protocol '
+               f'as {name}')
+    problem = identity_mismatch(
+        record, config_identity(cfg),
+        ignore=('head', 'rules') if starts_from else ())
     if problem is None:
         if protocol and record.get('protocol') not in (None, protocol):
             raise CLIError(
-                f'checkpoint {path} was trained on the {record["protocol"]} '
+                f'{what} {path} was trained on the {record["protocol"]} '
                 f'protocol ({owner}); this needs one of the {protocol} '
                 'protocol',
                 f'give <work_dir>/{protocol}_protocol/epoch_N.pth of the run')
@@ -146,7 +159,7 @@ def check_checkpoint_config(ckpt: dict,
             problem = _data_mismatch(record, cfg)
     if problem:
         raise CLIError(
-            f'checkpoint {path} belongs to {owner} '
+            f'{what} {path} belongs to {owner} '
             f'({describe_record(record)}), not to {name}: {problem}', fix)
     return record
 

@@ -21,7 +21,7 @@ checkpoint without the record (written before it existed) still loads.
 """
 import hashlib
 import os.path as osp
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -150,11 +150,13 @@ def describe_record(record: dict) -> str:
     return ', '.join(str(p) for p in parts if p)
 
 
-def identity_mismatch(record: dict, identity: dict) -> Optional[str]:
+def identity_mismatch(record: dict, identity: dict,
+                      ignore: Sequence[str] = ()) -> Optional[str]:
     """What differs between a checkpoint's record and a config's
     :func:`config_identity`, as text; None if nothing does.
 
-    Entries absent on either side are not compared.
+    Entries absent on either side, or named in ``ignore`` (e.g.
+    ``('head', 'rules')``), are not compared.
     """
     wanted = dict(identity)
     if record.get('classes') is not None:
@@ -163,6 +165,8 @@ def identity_mismatch(record: dict, identity: dict) -> Optional[str]:
         have_classes = record.get('num_classes')
     found = []
     for key, label in _COMPARED:
+        if key in ignore:
+            continue
         have = have_classes if key == 'num_classes' else record.get(key)
         want = wanted.get(key)
         if have is None or want is None or have == want:

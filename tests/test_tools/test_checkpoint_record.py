@@ -131,6 +131,21 @@ def test_resume_refuses_a_checkpoint_of_another_config(
     assert not timestamp_folders(tmp_path)
 
 
+def test_a_start_checkpoint_of_the_other_protocol_is_refused(
+        tiny_fusion_checkpoint, tmp_path, shapes_root):
+    # the val protocol must not start from a network trained on trainval,
+    # which holds the images of its validation (pseudo-unseen) classes
+    proc = run_tool('train.py', TINY_CONFIG, '--protocol', 'val',
+                    '--work-dir', tmp_path / 'run', '--cfg-options',
+                    *data_root_options(shapes_root),
+                    f'load_from_per_protocol.val={tiny_fusion_checkpoint}',
+                    check=False)
+    assert_one_line_error(proc, "load_from_per_protocol['val'] "
+                          f'{tiny_fusion_checkpoint} was trained on the test '
+                          'protocol')
+    assert not (tmp_path / 'run').exists()
+
+
 def test_a_checkpoint_without_record_loads_with_a_notice(
         tiny_fusion_checkpoint, tmp_path, image):
     old = edited_checkpoint(tiny_fusion_checkpoint, tmp_path / 'old.pth',
