@@ -461,19 +461,27 @@ class XLSA17StageDataset(XLSA17FeatureDataset):
     def _samples(self, rows: np.ndarray, labels: np.ndarray) -> List[dict]:
         maps, meta = read_stage_cache(self._res_file)
         index = np.full(int(max(max(meta['rows']), rows.max(initial=0))) + 1,
-                        -1, dtype=np.int64)
+                        -1, dtype=np.int64)  # cache row of each image row
         index[meta['rows']] = np.arange(len(meta['rows']))
-        absent = rows[index[rows] < 0]
+        self._maps, self._index = maps, index
+        return [
+            dict(res101_row=int(r), gt_label=int(labels[r])) for r in rows
+        ]
+
+    def full_init(self) -> None:
+        if self._fully_initialized:
+            return
+        super().full_init()
+        # after ``indices``: the samples the dataset serves
+        rows = np.array([super(XLSA17FeatureDataset, self).get_data_info(i)[
+            'res101_row'] for i in range(len(self))], dtype=np.int64)
+        absent = rows[self._index[rows] < 0] if rows.size else rows
         if absent.size:
             raise ValueError(
                 f'{self._res_file} has no maps for {absent.size} images of '
                 f'split {self.split!r} (e.g. row {absent[0] + 1}): a stage '
                 'cache holds the images of the class_subset it was built '
                 'for. Use the same class_subset, or build it anew.')
-        self._maps, self._index = maps, index
-        return [
-            dict(res101_row=int(r), gt_label=int(labels[r])) for r in rows
-        ]
 
     @property
     def feature_dim(self) -> int:

@@ -2,6 +2,8 @@
 import json
 import os.path as osp
 
+import pytest
+
 from tests.conftest import CUB_REAL, REPO, run_tool
 
 
@@ -63,6 +65,27 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
     assert recipe['ratio'] == new['wall_s'] / old['wall_s'] > 0
     assert '## The main job: its recipe against' in text
     assert 'benchmark.md' in proc.stdout
+
+
+def test_benchmark_stages_tiny_mode(tmp_path):
+    out = tmp_path / 'bench'
+    run_tool('analysis_tools/benchmark.py', '--tiny', '--only', 'stages',
+             '--out', out, env={'OMP_NUM_THREADS': '1'})
+    stages = json.loads((out / 'benchmark.json').read_text())['stages']
+    text = (out / 'benchmark.md').read_text()
+    assert '## The stage cache' in text
+    if not osp.isdir(osp.join(CUB_REAL, 'CUB_200_2011', 'images')):
+        assert stages['skipped'] is True and 'cub_real' in stages['reason']
+        return
+    # the first 8 images of trainval and of test, two views each
+    assert (stages['images'], stages['trainval_images']) == (16, 8)
+    assert stages['views'] == ['center', 'flip'] and stages['stages'] == 6
+    for key in ('build_s', 'top_epoch_s', 'full_epoch_s', 'frozen_epoch_s',
+                'cache_mb'):
+        assert stages[key] > 0, key
+    assert stages['top_vs_full'] == pytest.approx(
+        stages['top_epoch_s'] / stages['full_epoch_s'])
+    assert 'of a fine-tuning epoch' in text
 
 
 def test_benchmark_whole_job_tiny_mode(tmp_path, shapes_root):

@@ -39,6 +39,16 @@
    the recipe alone buys). Wall-time ratio new / old in the same run
    (full: two rounds, the order alternating), with the val-protocol and
    test-protocol accuracies of each. Sizes and epochs as in 5.
+7. stages: on the same real CUB photos, the one-off build of the stage
+   cache of configs/crafting/efficientnet-lite0-top_cub50_semantic.py (the
+   stem and 6 frozen stages of the wheel's Lite0, two views), then one
+   training epoch over the trainval images of (a) the top stages and the
+   crafted head on the cached maps (the config's loader and optimizer),
+   (b) the whole network fine-tuned on the images (every stage trainable,
+   RandomResizedCrop 224 + flip, the same batch and optimizer), (c) the
+   crafted head alone on frozen-network features: time ratios a / b and
+   a / c in the same run. Sizes: full all 2,889 images, quick 96 + 96,
+   tiny 8 + 8.
    In 5 and 6, ``--cfg-options KEY=VALUE ...`` changes the new recipe (not
    the old one), to time a candidate against the old job in one command,
    e.g. ``--only job --cfg-options train_cfg.max_epochs=16``.
@@ -88,6 +98,9 @@ SIZES = {
     # keeps the test fast on a busy machine (where two OpenMP threads wait
     # for each other: several times slower than one)
     'extraction_threads': {'full': None, 'quick': None, 'tiny': 1},
+    # stages: images of each of trainval and test (None: all 2,889 of CUB
+    # classes 001-050), rounds of the cached epoch
+    'stages': {'full': (None, 3), 'quick': (96, 2), 'tiny': (8, 1)},
     # scores N x C
     'metric': {'full': (100_000, 1_000), 'quick': (20_000, 1_000),
                'tiny': (2_000, 50)},
@@ -856,6 +869,133 @@ def _bench_extraction(mode: str, device: str) -> dict:
 
 
 # ---------------------------------------------------------------------------
+# 7. the stage cache
+STAGES_CONFIG = 'configs/crafting/efficientnet-lite0-top_cub50_semantic.py'
+
+
+def bench_stages(mode: str, device: str) -> dict:
+    cub_root = shared_cub_root()
+    if not osp.isdir(osp.join(cub_root, 'CUB_200_2011', 'images')):
+        reason = (f'needs the real CUB photos of the shared data folder '
+                  f'({cub_root} is absent; set MMZSL_SHARED_DATA)')
+        print(f'  skipped: {reason}', flush=True)
+        return dict(skipped=True, reason=reason)
+    import tempfile
+    from mmengine.config import Config
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.runner import Runner
+    from mmpretrain.registry import DATASETS, MODELS
+    from mmzsl.datasets import bind_stage_cache
+
+    per_split, rounds = SIZES['stages'][mode]
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    old = os.environ.get('MMZSL_DATA')
+    os.environ['MMZSL_DATA'] = cub_root
+    try:
+        cfg = Config.fromfile(osp.join(repo, STAGES_CONFIG))
+    finally:
+        os.environ.pop('MMZSL_DATA') if old is None else \
+            os.environ.update(MMZSL_DATA=old)
+    bind_stage_cache(cfg)
+    stage_cfg = cfg.train_dataloader.dataset.to_dict()
+    if per_split is not None:  # the first images of trainval and of test
+        stage_cfg['stage_cache']['images']['indices'] = per_split
+    loader_cfg = cfg.train_dataloader.to_dict()
+    loader_cfg.pop('dataset')
+    result = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        stage_cfg['stage_cache']['cache_dir'] = tmp
+        trainval = DATASETS.build(dict(
+            stage_cfg, split='trainval', indices=per_split, lazy_init=True))
+        start = time.perf_counter()
+        with quiet_logger():
+            trainval.full_init()  # builds the cache
+        result['build_s'] = time.perf_counter() - start
+        result['cache_mb'] = os.path.getsize(trainval.cache_file) / 2**20
+        cached = len(trainval.cache_meta['rows'])
+        meta = trainval.metainfo
+        images = DATASETS.build(dict(
+            stage_cfg['stage_cache']['images'], split='trainval',
+            split_root=stage_cfg['split_root'],
+            class_subset=stage_cfg.get('class_subset'), indices=per_split,
+            pipeline=[dict(type='LoadImageFromFile'),
+                      dict(type='RandomResizedCrop', scale=224),
+                      dict(type='RandomFlip', prob=0.5,
+                           direction='horizontal'),
+                      dict(type='PackInputs')]))
+        model_cfg = cfg.model.to_dict()
+        whole = dict(model_cfg, type='ImageClassifier',
+                     backbone=dict(model_cfg['backbone'], frozen_stages=-1))
+        whole['data_preprocessor'] = dict(whole['data_preprocessor'],
+                                          type='ClsDataPreprocessor')
+
+        def epoch(model_cfg, dataset, count, collate='default_collate'):
+            torch.manual_seed(0)
+            with quiet_logger():
+                model = MODELS.build(copy.deepcopy(model_cfg))
+                model.init_weights()
+            model.head.set_class_rules(trainval.class_embeddings,
+                                       meta['seen_ids'], meta['unseen_ids'])
+            model.to(device)
+            loader = Runner.build_dataloader(
+                dict(loader_cfg, dataset=dataset,
+                     collate_fn=dict(type=collate)), seed=0)
+            optim = build_optim_wrapper(model,
+                                        copy.deepcopy(cfg.optim_wrapper))
+            return model, statistics.median(
+                train_epoch(model, loader, optim, device)
+                for _ in range(count))
+
+        top, result['top_epoch_s'] = epoch(model_cfg, trainval, rounds)
+        # the frozen network's features: the pretrained top on the centre
+        # views (the model above trained: build a fresh one)
+        torch.manual_seed(0)
+        with quiet_logger():
+            fresh = MODELS.build(copy.deepcopy(model_cfg))
+            fresh.init_weights()
+        fresh.eval()
+        centre = torch.stack([
+            torch.from_numpy(np.array(trainval.get_data_info(i)['feat'][0],
+                                      dtype=np.float32))
+            for i in range(len(trainval))])
+        with torch.no_grad():
+            feats = torch.cat([fresh.extract_feat(centre[i:i + 64])[-1]
+                               for i in range(0, len(centre), 64)])
+        from mmpretrain.structures import DataSample
+        feature_set = [
+            dict(inputs=feats[i], data_samples=DataSample().set_gt_label(
+                trainval.get_data_info(i)['gt_label']))
+            for i in range(len(trainval))]
+        head_only = dict(
+            type='ImageClassifier', data_preprocessor=dict(
+                type='ClsDataPreprocessor'),
+            backbone=dict(type='PrecomputedFeatures',
+                          feature_dim=feats.shape[1]),
+            head=model_cfg['head'])
+        _, result['frozen_epoch_s'] = epoch(head_only, feature_set, rounds)
+        _, result['full_epoch_s'] = epoch(whole, images, 1, 'pseudo_collate')
+    result.update(
+        images=cached, trainval_images=len(trainval),
+        stages=int(cfg.model.backbone.frozen_stages),
+        views=list(stage_cfg['stage_cache']['views']),
+        batch_size=loader_cfg['batch_size'],
+        threads=torch.get_num_threads(), device=device,
+        build_img_s=cached / result['build_s'],
+        top_vs_full=result['top_epoch_s'] / result['full_epoch_s'],
+        top_vs_frozen=result['top_epoch_s'] / result['frozen_epoch_s'])
+    print(f'  cache of {cached} images x {len(result["views"])} views: '
+          f'{result["build_s"]:.0f} s ({result["build_img_s"]:.2f} img/s, '
+          f'{result["cache_mb"]:.1f} MB); one epoch over '
+          f'{len(trainval)} images: top on the cache '
+          f'{result["top_epoch_s"]:.2f} s, whole network on images '
+          f'{result["full_epoch_s"]:.1f} s (ratio '
+          f'{result["top_vs_full"]:.3f}), head on frozen features '
+          f'{result["frozen_epoch_s"]:.3f} s (ratio '
+          f'{result["top_vs_frozen"]:.1f})', flush=True)
+    return result
+
+
+# ---------------------------------------------------------------------------
 def _options_line(part: dict) -> list:
     """The overrides of the new recipe, where the run had some."""
     options = part.get('cfg_options')
@@ -1002,6 +1142,32 @@ def markdown(report: dict) -> str:
                 f'**x{e["epoch_speedup"]:.1f}** per epoch. Over the '
                 f'config\'s {e["epochs"]} epochs, extraction included: '
                 f'x{e["schedule_speedup"]:.1f}.', '']
+    if 'stages' in report:
+        r = report['stages']
+        lines += ['## The stage cache (real CUB photos, '
+                  f'`{STAGES_CONFIG}`)', '']
+        if r.get('skipped'):
+            lines += [f'Skipped: {r["reason"]}.', '']
+        else:
+            lines += [
+                '| one training epoch over the trainval images | s | '
+                'ratio to the top on the cache |', '|---|---|---|',
+                f'| top stages + head on the cached maps | '
+                f'{r["top_epoch_s"]:.2f} | 1 |',
+                f'| whole network fine-tuned on the images | '
+                f'{r["full_epoch_s"]:.1f} | '
+                f'{r["full_epoch_s"] / r["top_epoch_s"]:.1f} |',
+                f'| head alone on frozen-network features | '
+                f'{r["frozen_epoch_s"]:.3f} | '
+                f'{r["frozen_epoch_s"] / r["top_epoch_s"]:.3f} |', '',
+                f'{r["trainval_images"]} trainval images, batch '
+                f'{r["batch_size"]}, {r["threads"]} threads, '
+                f'{r["device"]}; the top-stage epoch costs '
+                f'**{r["top_vs_full"]:.3f}** of a fine-tuning epoch. '
+                f'One-off: the cache of {r["images"]} images x '
+                f'{len(r["views"])} views ({", ".join(r["views"])}) took '
+                f'{r["build_s"]:.0f} s ({r["build_img_s"]:.2f} img/s, '
+                f'{r["cache_mb"]:.1f} MB, {r["stages"]} frozen stages).', '']
     return '\n'.join(lines)
 
 
@@ -1013,7 +1179,7 @@ def main():
                         help='tiny sizes, to test the script')
     parser.add_argument('--only', nargs='+',
                         choices=['overhead', 'metric', 'accuracy',
-                                 'extraction', 'recipe', 'job'],
+                                 'extraction', 'recipe', 'job', 'stages'],
                         default=['overhead', 'metric', 'accuracy',
                                  'extraction', 'recipe', 'job'])
     parser.add_argument('--out', default='work_dirs/benchmark',
@@ -1068,6 +1234,10 @@ def main():
         print('the whole main job, new vs old:', flush=True)
         report['job'] = bench_job(mode, osp.join(args.out, 'job'),
                                   args.data_root, args.cfg_options)
+    if 'stages' in args.only:
+        print('the stage cache against fine-tuning and frozen features:',
+              flush=True)
+        report['stages'] = bench_stages(mode, args.device)
     report['total_s'] = time.perf_counter() - start
     write_json_atomic(report, osp.join(args.out, 'benchmark.json'))
     text = markdown(report)
