@@ -35,7 +35,7 @@ from .cli import CLIError
 
 __all__ = [
     'check_checkpoint_config', 'check_zsl_data', 'image_dataset_cfg',
-    'build_split', 'protocol_problems', 'unreadable_images',
+    'build_split', 'protocol_problems', 'unreadable_images', 'image_paths',
     'PROTOCOL_SPLITS'
 ]
 
@@ -267,7 +267,8 @@ def protocol_problems(datasets: Dict[str, object], head_cfg: dict
     return problems, rows
 
 
-def _image_paths(datasets) -> List[str]:
+def image_paths(datasets) -> List[str]:
+    """The image files of datasets, each once, in order."""
     paths = {}
     for ds in datasets:
         for i in range(len(ds)):
@@ -462,7 +463,7 @@ def check_zsl_data(cfg: Config,
     if problems:
         more = f' (and {len(problems) - 1} more)' if len(problems) > 1 else ''
         raise CLIError(f'data of {config}: {problems[0]}{more}', fix)
-    paths = _image_paths(datasets.values())
+    paths = image_paths(datasets.values())
     full = extraction is not None and _extraction_pending(
         zsl_dataset_cfg(cfg))
     bad = unreadable_images(paths, full=full)

@@ -117,6 +117,17 @@ def test_truncated_image(tmp_path, data, config):
     assert not (tmp_path / 'run').exists()
 
 
+def test_check_zsl_data_reads_every_header(data):
+    # without --decode, a truncated image used to pass
+    folder = osp.join(data, IMAGES, '002.Laysan_Albatross')
+    victim = own_copy(osp.join(folder, sorted(os.listdir(folder))[0]),
+                      size=5000)
+    proc = run_tool('misc/check_zsl_data.py', FEATURES_CONFIG, check=False,
+                    env=dict(MMZSL_DATA=data))
+    assert proc.returncode == 1
+    assert f'image {victim} is truncated' in proc.stdout
+
+
 def test_debug_keeps_the_traceback(tmp_path):
     empty = tmp_path / 'empty'
     empty.mkdir()

@@ -4,7 +4,10 @@ Builds the config's dataset for every split of both protocols (which checks
 that the split files parse and that every image exists), then prints the
 counts per split next to the published ones, and checks what the protocol
 needs: no unseen class in a training split, no test image in the val
-protocol, class count and embedding size equal to the head's.
+protocol, class count and embedding size equal to the head's. Every image's
+header is read (a JPEG without its end marker is decoded: a truncated one
+is found); ``--decode N`` also runs N images per split through the
+pipeline. ``tools/train.py`` runs the same checks before it trains.
 
     python tools/misc/check_zsl_data.py configs/crafting/resnet101_cub_semantic.py
     python tools/misc/check_zsl_data.py CONFIG --decode 20   # also read images
@@ -21,7 +24,8 @@ from mmengine.registry import init_default_scope
 
 from mmzsl.apis.cli import load_config, merge_cfg_options, run_cli
 from mmzsl.apis.preflight import (build_split, image_dataset_cfg,
-                                  protocol_problems)
+                                  image_paths, protocol_problems,
+                                  unreadable_images)
 from mmzsl.utils import zsl_dataset_cfg
 
 SPLITS = ('train', 'val', 'trainval', 'test_seen', 'test_unseen')
@@ -92,6 +96,16 @@ def main():
 
     found, rows = protocol_problems(datasets, cfg.model.get('head', {}))
     problems += found
+    # every image's header (and JPEGs without their end marker decoded)
+    paths = image_paths(datasets.values())
+    start = time.time()
+    print(f'  reading the headers of {len(paths)} images ...', end='',
+          flush=True)
+    bad = unreadable_images(paths)
+    print(f' {len(bad)} unreadable ({time.time() - start:.1f} s)')
+    problems += [f'image {path} {reason}' for path, reason in bad[:10]]
+    if len(bad) > 10:
+        problems.append(f'... and {len(bad) - 10} more unreadable images')
     if args.decode:
         for split, ds in datasets.items():
             problems += decode(ds, test_pipeline, args.decode, split)
