@@ -8,7 +8,9 @@ classes, test on test_seen + test_unseen with that gamma), prints the table
 (T1, S, U, H, AUSUC, gamma) and writes <work_dir>/zsl_results.json and
 <work_dir>/zsl_curve.png. ``--protocol val`` or ``--protocol test --gamma X``
 runs one of them. On a CPU the two protocols train at the same time
-(``--sequential``: one after the other).
+(``--sequential``: one after the other). A work dir that holds an earlier
+job is refused unless ``--resume`` (continue it) or ``--overwrite``
+(replace it) says what to do with it.
 """
 import argparse
 import os
