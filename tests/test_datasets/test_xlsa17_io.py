@@ -77,6 +77,25 @@ def test_missing_image_maps_to_a_path_that_does_not_exist(release):
     assert not os.path.exists(mapped)
 
 
+@pytest.mark.parametrize('path,image_dir,expected', [
+    # an authors' path: its tail from the release's image folder on
+    (CASES['CUB'][0], 'images',
+     'images/001.Black_footed_Albatross/Black_Footed_Albatross_0046_18.jpg'),
+    (CASES['windows'][0], 'JPEGImages', 'JPEGImages/zebra/zebra_10001.jpg'),
+    # image_files.txt: relative to the image folder
+    ('185.Bohemian_Waxwing/Bohemian_Waxwing_0001_796680.jpg', 'images',
+     'images/185.Bohemian_Waxwing/Bohemian_Waxwing_0001_796680.jpg'),
+    ('a/abbey/sun_x.jpg', 'images', 'images/a/abbey/sun_x.jpg'),
+    # no image folder known: the class folder is kept
+    (CASES['AWA2'][0], None, 'antelope/antelope_10001.jpg'),
+])
+def test_images_found_nowhere_map_to_the_release_layout(tmp_path, path,
+                                                        image_dir, expected):
+    # what error messages show for missing images: where they belong
+    mapped = map_to_root([path], [0], str(tmp_path), image_dir)[0]
+    assert mapped == osp.join(str(tmp_path), *expected.split('/'))
+
+
 @pytest.mark.parametrize('path,name,expected', [
     (CASES['AWA2'][0], 'antelope', True),
     ('/x/JPEGImages/grizzly+bear/g.jpg', 'grizzly+bear', True),

@@ -1,7 +1,7 @@
 """Data mistakes are caught by tools/train.py before the Runner: one line
 ``error: <what> — <fix>``, exit status 2, no work dir left behind. The cases
 are broken copies of ``../shared/data/cub_real`` (links to its files, with
-one thing changed) in temporary folders."""
+one thing changed) in temporary folders (skipped where it is absent)."""
 import os
 import os.path as osp
 import shutil
@@ -10,8 +10,6 @@ import pytest
 
 from tests.conftest import CUB_REAL, REPO, run_tool
 from tests.test_tools.test_bad_input import assert_one_line_error
-
-pytestmark = pytest.mark.shared_data
 
 FEATURES_CONFIG = osp.join(REPO, 'configs', 'crafting',
                            'features-lite0_cub50_semantic.py')
@@ -64,6 +62,7 @@ def test_data_folder_is_empty(tmp_path):
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.shared_data
 def test_image_folder_is_empty(tmp_path, data):
     shutil.rmtree(osp.join(data, IMAGES))
     os.mkdir(osp.join(data, IMAGES))
@@ -74,6 +73,7 @@ def test_image_folder_is_empty(tmp_path, data):
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.shared_data
 def test_truncated_split_file(tmp_path, data):
     own_copy(osp.join(data, ATT_SPLITS), size=20000)
     proc = train(tmp_path, data)
@@ -81,6 +81,7 @@ def test_truncated_split_file(tmp_path, data):
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.shared_data
 def test_class_subset_with_classes_without_images(tmp_path):
     proc = train(tmp_path, CUB_REAL, '--cfg-options', *[
         f'{loader}.dataset.class_subset=001-060'
@@ -93,6 +94,7 @@ def test_class_subset_with_classes_without_images(tmp_path):
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.shared_data
 def test_damaged_image_header(tmp_path, data):
     folder = osp.join(data, IMAGES, '004.Groove_billed_Ani')
     victim = osp.join(folder, sorted(os.listdir(folder))[0])
@@ -105,6 +107,7 @@ def test_damaged_image_header(tmp_path, data):
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize('config', [IMAGES_CONFIG, FEATURES_CONFIG])
 def test_truncated_image(tmp_path, data, config):
     # its header reads: it used to stop the feature extraction half-way
@@ -117,6 +120,21 @@ def test_truncated_image(tmp_path, data, config):
     assert not (tmp_path / 'run').exists()
 
 
+def test_test_tool_checks_its_data(tmp_path):
+    import torch
+    checkpoint = tmp_path / 'epoch_1.pth'
+    record = dict(version=1, config=osp.basename(FEATURES_CONFIG))
+    torch.save(dict(meta=dict(zsl_record=record), state_dict={}), checkpoint)
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    proc = run_tool('test.py', FEATURES_CONFIG, checkpoint, '--work-dir',
+                    tmp_path / 'run', check=False,
+                    env=dict(MMZSL_DATA=str(empty)))
+    assert_one_line_error(proc, f'MMZSL_DATA={empty} holds no')
+    assert not (tmp_path / 'run').exists()
+
+
+@pytest.mark.shared_data
 def test_check_zsl_data_reads_every_header(data):
     # without --decode, a truncated image used to pass
     folder = osp.join(data, IMAGES, '002.Laysan_Albatross')
