@@ -28,7 +28,8 @@ from mmengine.config import Config
 
 from mmzsl.datasets import bind_stage_cache
 from mmzsl.utils import zsl_dataset_cfg
-from mmzsl.utils.checkpoint_meta import (config_identity, describe_record,
+from mmzsl.utils.checkpoint_meta import (config_identity, config_path,
+                                         describe_record,
                                          embedding_fingerprint,
                                          identity_mismatch, read_record)
 from .cli import CLIError
@@ -48,7 +49,7 @@ _JPEG_TAIL = 2048
 
 
 def _config_name(cfg: Config) -> str:
-    return osp.basename(cfg.filename) if cfg.filename else 'the config'
+    return config_path(cfg.filename) or 'the config'
 
 
 # ----------------------------------------------------------------------

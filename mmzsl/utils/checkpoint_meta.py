@@ -5,7 +5,7 @@ A checkpoint written by ``tools/train.py`` carries, under
 :class:`mmzsl.engine.CheckpointRecordHook`)::
 
     dict(version=1,
-         config='resnet18_shapes_semantic.py',   # the config it trained with
+         config='configs/crafting/resnet18_shapes_semantic.py',
          head='CraftedClsHead', rules='semantic', num_classes=12,
          backbone='ResNet_CIFAR(depth=18, stem_channels=4, base_channels=4)',
          dataset='ShapesZSL',                    # type (+ benchmark)
@@ -26,7 +26,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 __all__ = [
-    'RECORD_KEY', 'config_identity', 'backbone_identity',
+    'RECORD_KEY', 'config_identity', 'config_path', 'backbone_identity',
     'embedding_fingerprint', 'read_record', 'identity_mismatch',
     'describe_record'
 ]
@@ -90,6 +90,16 @@ def _dataset_identity(dataset_cfg) -> Optional[str]:
     return f'{kind}({benchmark})' if benchmark else kind
 
 
+def config_path(filename: Optional[str]) -> Optional[str]:
+    """A config file as messages name it: relative to the working
+    directory when it lies below it (``configs/crafting/x.py``), else its
+    file name."""
+    if not filename:
+        return None
+    relative = osp.relpath(osp.abspath(filename))
+    return osp.basename(filename) if relative.startswith('..') else relative
+
+
 def config_identity(cfg) -> dict:
     """The part of the record that a config alone determines.
 
@@ -98,7 +108,7 @@ def config_identity(cfg) -> dict:
             ``test_dataloader`` or ``train_dataloader``).
 
     Returns:
-        dict: ``config`` (file name), ``head``, ``rules``, ``num_classes``,
+        dict: ``config`` (:func:`config_path`), ``head``, ``rules``, ``num_classes``,
         ``backbone`` and ``dataset``.
     """
     from .config import zsl_dataset_cfg
@@ -112,7 +122,7 @@ def config_identity(cfg) -> dict:
     head = _get(_get(cfg, 'model'), 'head') or {}
     head_type = _get(head, 'type')
     return dict(
-        config=osp.basename(cfg.filename) if cfg.filename else None,
+        config=config_path(cfg.filename),
         head=str(head_type).split('.')[-1] if head_type else None,
         rules=(_get(head, 'rules', 'semantic')
                if str(head_type).endswith('CraftedClsHead') else None),

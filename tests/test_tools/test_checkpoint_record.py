@@ -17,7 +17,8 @@ from tests.test_tools.test_bad_input import (assert_one_line_error,
 
 FEATURES_CONFIG = osp.join(REPO, 'configs', 'crafting',
                            'features-lite0_cub50_semantic.py')
-OWNER = 'resnet18_shapes_tiny_fusion.py'
+# the tools run in the repository: configs are named relative to it
+OWNER = osp.relpath(TINY_FUSION_CONFIG, REPO)
 
 
 @pytest.fixture

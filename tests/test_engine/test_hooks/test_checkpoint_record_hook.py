@@ -5,7 +5,8 @@ from mmengine.config import Config
 from mmpretrain.registry import DATASETS, HOOKS, MODELS
 
 import mmzsl  # noqa: F401
-from mmzsl.utils.checkpoint_meta import RECORD_KEY, embedding_fingerprint
+from mmzsl.utils.checkpoint_meta import (RECORD_KEY, config_path,
+                                         embedding_fingerprint)
 from tests.conftest import TINY_FUSION_CONFIG
 
 
@@ -25,7 +26,7 @@ def test_record_of_a_val_protocol_run(tmp_path):
     assert checkpoint['meta']['epoch'] == 1  # the rest of meta is kept
     meta = dataset.metainfo
     assert record == dict(
-        version=1, config='resnet18_shapes_tiny_fusion.py',
+        version=1, config=config_path(TINY_FUSION_CONFIG),
         head='CraftedClsHead', rules='fusion', num_classes=12,
         backbone='ResNet_CIFAR(depth=18, stem_channels=4, base_channels=4)',
         dataset='ShapesZSL', protocol='val', classes=list(meta['classes']),
