@@ -62,8 +62,10 @@ def _config_dataset(cfg: Config, protocol: Optional[str]):
     from mmpretrain.registry import DATASETS
     loader = 'val_dataloader' if protocol == 'val' else 'test_dataloader'
     try:
+        cfg = copy.deepcopy(cfg)
+        bind_stage_cache(cfg)  # a stage cache's network, as the tools do
         dataset_cfg = zsl_dataset_cfg(cfg, loader)
-    except (AttributeError, KeyError, TypeError):
+    except (AttributeError, KeyError, TypeError, ValueError):
         return None
     dataset_cfg.update(split='val' if protocol == 'val' else 'test',
                        lazy_init=True, pipeline=[])
