@@ -131,8 +131,15 @@ def test_baselines_and_crafting_in_one_table(comparison):
         fusion['metrics']['T1'] / best_t1)
     assert fusion['h_ratio'] == pytest.approx(
         fusion['metrics']['H'] / best_h)
+    for column in ('T1', 'H_uncal', 'H', 'AUSUC'):  # a ratio per column
+        assert fusion['ratios'][column] == pytest.approx(
+            fusion['metrics'][column] / max(
+                rows[c]['metrics'][column] for c in BASELINES))
     table = (work / 'compare.md').read_text()
-    assert table.count('| ESZSL |') == 1 and 'compare_methods.py' in table
+    # the baselines' variants are named (ESZSL: the authors' {0, 1} Y)
+    assert table.count('| ESZSL ({0, 1} targets) |') == 1
+    assert '| AUSUC / best baseline |' in table
+    assert 'compare_methods.py' in table
     # a second call reads the finished runs back
     again = run_tool('analysis_tools/compare_methods.py', *args, env=ENV)
     assert again.stdout.count('read back') == 4

@@ -13,8 +13,10 @@ T1, the uncalibrated S/U/H (gamma = 0, Xian et al.'s tables), the calibrated
 S/U/H (gamma from the val protocol), AUSUC, gamma, the wall time of the
 whole run and, for closed-form baselines, the time of the fit itself. Each
 method that is not a baseline (a head that is not a ``CompatibilityHead``)
-gets the ratio of its T1 and H to the best baseline's (the highest T1 and the
-highest H among the baselines of the table). It is printed and written to
+gets the ratio of its T1, uncalibrated H, H and AUSUC to the best
+baseline's (the highest value of the column among the baselines of the
+table); a baseline's label names its variant (ESZSL's {0, 1} targets,
+SAE's space and row-normalised W). It is printed and written to
 ``<work-dir>/compare.md`` (and ``.json``). Finished runs are read back, not
 run again.
 """
@@ -59,8 +61,15 @@ def method_name(config: str) -> Tuple[str, bool]:
     if baseline:
         name = head.type[:-len('Head')] if head.type.endswith('Head') \
             else head.type
+        variants = []
         if 'space' in head:
-            name += f' ({head.space} space)'
+            variants.append(f'{head.space} space')
+        if head.get('targets') == 'onehot':
+            variants.append('{0, 1} targets')
+        if head.get('normalize_w'):
+            variants.append('row-normalised W')
+        if variants:
+            name += f' ({", ".join(variants)})'
         return name, True
     return f'crafting, {head.get("rules", "semantic")}', False
 
@@ -73,17 +82,22 @@ def fit_seconds(log_path: str) -> Optional[float]:
     return float(found[-1]) if found else None
 
 
+#: the columns whose ratio to the best baseline the table gives
+RATIO_COLUMNS = ('T1', 'H_uncal', 'H', 'AUSUC')
+
+
 def markdown(rows: List[dict], title: str) -> str:
     head = ['method', 'config'] + list(COLUMNS) + [
-        'run s', 'fit s', 'T1 / best baseline', 'H / best baseline']
+        'run s', 'fit s'] + [f'{c} / best baseline' for c in RATIO_COLUMNS]
     body = []
     for row in rows:
         cells = [row['method'], f'`{osp.basename(row["config"])}`']
         cells += [fmt(row['metrics'].get(c)) for c in COLUMNS]
         cells.append(f'{row["wall"]:.0f}')
         cells.append('' if row.get('fit') is None else f'{row["fit"]:.2f}')
-        cells += ['' if row.get(k) is None else f'{row[k]:.2f}'
-                  for k in ('t1_ratio', 'h_ratio')]
+        ratios = row.get('ratios') or {}
+        cells += ['' if ratios.get(c) is None else f'{ratios[c]:.2f}'
+                  for c in RATIO_COLUMNS]
         body.append(cells)
     return markdown_table(title, head, body)
 
@@ -179,10 +193,12 @@ def main():
     for row in rows:
         if row['baseline'] or not baselines:
             continue
-        row['t1_ratio'] = row['metrics']['T1'] / max(
-            b['metrics']['T1'] for b in baselines)
-        row['h_ratio'] = row['metrics']['H'] / max(
-            b['metrics']['H'] for b in baselines)
+        row['ratios'] = {
+            c: row['metrics'][c] / best if best else None
+            for c, best in ((c, max(b['metrics'][c] for b in baselines))
+                            for c in RATIO_COLUMNS)}
+        row['t1_ratio'], row['h_ratio'] = (row['ratios']['T1'],
+                                           row['ratios']['H'])
     command = ('python tools/analysis_tools/compare_methods.py ' +
                ' '.join(args.configs) +
                (f' --cfg-options {" ".join(args.cfg_options)}'
