@@ -181,8 +181,8 @@ def check_args(args) -> tuple:
 
 def check_load_from(cfg, protocols) -> None:
     """The checkpoints the config starts from exist and open; those of
-    ``load_from_per_protocol`` are of the same backbone, data and protocol
-    (their record; the head may differ)."""
+    ``load_from_per_protocol`` are of the same classes and protocol (their
+    record; the head and backbone may differ)."""
     per_protocol = cfg.get('load_from_per_protocol') or {}
     for protocol in protocols:
         if per_protocol.get(protocol):

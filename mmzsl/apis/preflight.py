@@ -123,9 +123,10 @@ def check_checkpoint_config(ckpt: dict,
         what (str): what the checkpoint is to the tool, for messages.
             Defaults to ``'checkpoint'``.
         starts_from (bool): the config starts from the checkpoint
-            (``load_from_per_protocol``): its head and rules may differ,
-            its backbone, dataset, classes and protocol may not. Defaults
-            to False.
+            (``load_from_per_protocol``): its head, rules, backbone and
+            dataset type may differ (a fine-tuned network starts from the
+            heads trained on cached features), its classes, class
+            embeddings and protocol may not. Defaults to False.
 
     Returns:
         dict | None: the record, or None for a checkpoint without one
@@ -146,11 +147,12 @@ def check_checkpoint_config(ckpt: dict,
     fix = (f'run with {owner}, the checkpoint\'s config, or give a '
            f'checkpoint trained with {name}')
     if starts_from:
-        fix = (f'give a checkpoint of the same backbone, data and protocol '
-               f'as {name}')
+        fix = (f'give a checkpoint of the same classes and protocol as '
+               f'{name}')
     problem = identity_mismatch(
         record, config_identity(cfg),
-        ignore=('head', 'rules') if starts_from else ())
+        ignore=('head', 'rules', 'backbone', 'dataset') if starts_from else
+        ())
     if problem is None:
         if protocol and record.get('protocol') not in (None, protocol):
             raise CLIError(

@@ -112,3 +112,20 @@ def test_images_to_extract_are_decoded_fully(monkeypatch, pending):
     with pytest.raises(CLIError) as e:
         check_zsl_data(cfg)
     assert e.value.what.startswith(f'image {victim} does not decode')
+
+
+def test_a_start_checkpoint_may_have_another_head_and_backbone():
+    # a fine-tuned network starts from the heads trained on cached features
+    cfg = Config.fromfile(TINY_CONFIG)
+    start = checkpoint(TINY_FUSION_CONFIG, protocol='val',
+                       backbone='PrecomputedFeatures(feature_dim=32)',
+                       dataset='XLSA17FeatureDataset')
+    assert check_checkpoint_config(start, cfg, 'x.pth', protocol='val',
+                                   check_data=False, starts_from=True)
+    with pytest.raises(CLIError, match='trained on the val protocol'):
+        check_checkpoint_config(start, cfg, 'x.pth', protocol='test',
+                                check_data=False, starts_from=True)
+    start['meta'][RECORD_KEY]['num_classes'] = 50
+    with pytest.raises(CLIError, match=r'classes 50 \(the config: 12\)'):
+        check_checkpoint_config(start, cfg, 'x.pth', protocol='val',
+                                check_data=False, starts_from=True)
