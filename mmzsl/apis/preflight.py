@@ -468,6 +468,16 @@ def check_zsl_data(cfg: Config,
     if problems:
         more = f' (and {len(problems) - 1} more)' if len(problems) > 1 else ''
         raise CLIError(f'data of {config}: {problems[0]}{more}', fix)
+    stage_cfg = zsl_dataset_cfg(cfg)
+    if isinstance(stage_cfg.get('stage_cache'), dict):
+        from mmzsl.datasets.stage_cache import stage_cache_problem
+        problem = stage_cache_problem(stage_cfg, cfg.get('load_from'))
+        if problem:
+            raise CLIError(
+                f'stage cache of {config}: {problem}',
+                'fix model.backbone.frozen_stages or the stage_cache '
+                'settings of the datasets (or start from the pretrained '
+                'network)')
     paths = image_paths(datasets.values())
     full = extraction is not None and _extraction_pending(
         zsl_dataset_cfg(cfg))

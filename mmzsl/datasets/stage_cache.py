@@ -54,7 +54,8 @@ from .xlsa17 import XLSA17FeatureDataset
 
 __all__ = [
     'XLSA17StageDataset', 'PickView', 'stage_cache_file', 'bind_stage_cache',
-    'view_names', 'VIEW_POSITIONS'
+    'stage_cache_pending', 'stage_cache_problem', 'view_names',
+    'VIEW_POSITIONS'
 ]
 
 #: Where a view's crop sits in the pipeline's output.
@@ -352,6 +353,61 @@ def stage_cache_pending(dataset_cfg: dict) -> bool:
             if f.endswith('.npy') and key[:16] in f)
     except Exception:  # noqa: B902  (unknown: treat as pending)
         return True
+
+
+def stage_cache_problem(dataset_cfg: dict,
+                        load_from: Optional[str] = None) -> Optional[str]:
+    """What makes a (bound) ``XLSA17StageDataset`` config unusable, found
+    before anything is built, or None: unknown views or dtype, a stage
+    count the backbone does not have, a pipeline whose images are smaller
+    than the views (read on one image), or a ``load_from`` checkpoint whose
+    frozen stages are not the weights the cache is built from."""
+    cache = dataset_cfg['stage_cache']
+    try:
+        view_names(cache.get('views', ('center', 'flip')))
+    except ValueError as e:
+        return str(e)
+    if cache.get('dtype', 'float16') not in _DTYPES:
+        return (f'stage_cache.dtype={cache["dtype"]!r} is not one of '
+                f'{_DTYPES}')
+    from mmzsl.models.utils.stages import (check_cached_stages,
+                                           frozen_state_hash)
+    stages = int(cache['stages'])
+    with torch.random.fork_rng(devices=[]):
+        backbone = MODELS.build(dict(copy.deepcopy(cache['network'][
+            'backbone']), frozen_stages=stages if stages >= 0 else -1))
+    try:
+        check_cached_stages(backbone, stages)
+    except (ValueError, TypeError) as e:
+        return str(e)
+    images = DATASETS.build(dict(
+        copy.deepcopy(cache['images']), split='trainval',
+        split_root=dataset_cfg['split_root'],
+        class_subset=dataset_cfg.get('class_subset'),
+        pipeline=list(cache['pipeline'])))
+    if len(images):
+        height, width = images[0]['inputs'].shape[-2:]
+        crop = int(cache.get('crop_size', 224))
+        if min(height, width) < crop:
+            return (f'the stage cache pipeline gives {height} x {width} '
+                    f'images, smaller than crop_size={crop}: the views '
+                    'cannot be cut; end the pipeline with a crop of at '
+                    f'least {crop} (e.g. ResizeEdge(256) + CenterCrop(256))')
+    if load_from:
+        from mmengine.runner import CheckpointLoader
+        state = CheckpointLoader.load_checkpoint(load_from, 'cpu')
+        state = state.get('state_dict', state)
+        prefix = 'backbone.'
+        backbone.load_state_dict(
+            {k[len(prefix):]: v for k, v in state.items()
+             if k.startswith(prefix)}, strict=False)
+        pretrained = _LowerStages(cache['network'], stages)
+        if frozen_state_hash(backbone, stages) != pretrained.weights_hash():
+            return (f'load_from {load_from} has other weights in the '
+                    f'{stages} frozen stages than the network the stage '
+                    'cache is built from: its maps would not be what the '
+                    'loaded network computes')
+    return None
 
 
 def bind_stage_cache(cfg) -> None:

@@ -14,7 +14,8 @@ from mmpretrain.registry import DATASETS
 
 import mmzsl  # noqa: F401
 from mmzsl.datasets import PickView, bind_stage_cache, stage_cache
-from mmzsl.datasets.stage_cache import _LowerStages, view_names
+from mmzsl.datasets.stage_cache import (_LowerStages, stage_cache_problem,
+                                        view_names)
 from tests.conftest import CUB_REAL
 
 # one seen and one unseen class: ~120 photos, 20 px through a CIFAR ResNet
@@ -199,3 +200,32 @@ def test_bind_fills_the_network_and_refuses_other_stages():
         assert loader.stage_cache.stages == 2
         assert loader.stage_cache.network.backbone.depth == 18
         assert loader.stage_cache.network.data_preprocessor.mean == [1, 2, 3]
+
+
+def bound(tmp_path, **kwargs):
+    return dict(
+        type='XLSA17StageDataset',
+        split_root=osp.join(CUB_REAL, 'xlsa17', 'data', 'CUB'),
+        class_subset=SUBSET, stage_cache=cache_cfg(tmp_path, **kwargs))
+
+
+@pytest.mark.shared_data
+def test_problems_found_before_anything_is_built(tmp_path):
+    assert stage_cache_problem(bound(tmp_path)) is None
+    assert 'stages 0-3' in stage_cache_problem(bound(tmp_path, stages=4))
+    assert 'smaller than crop_size=32' in stage_cache_problem(
+        bound(tmp_path, crop_size=32))
+    assert 'unknown' in stage_cache_problem(
+        bound(tmp_path, views=('center', 'up')))
+    # a load_from whose frozen stages differ from the cached network's
+    net = _LowerStages(network(), 1).backbone
+    same = {f'backbone.{k}': v for k, v in net.state_dict().items()}
+    torch.save(dict(state_dict=same), tmp_path / 'same.pth')
+    assert stage_cache_problem(bound(tmp_path),
+                               str(tmp_path / 'same.pth')) is None
+    other = dict(same)
+    other['backbone.conv1.weight'] = other['backbone.conv1.weight'] * 2
+    torch.save(dict(state_dict=other), tmp_path / 'other.pth')
+    assert 'other weights in the 1 frozen stages' in stage_cache_problem(
+        bound(tmp_path), str(tmp_path / 'other.pth'))
+    assert files(tmp_path) == ['other.pth', 'same.pth']  # no cache built

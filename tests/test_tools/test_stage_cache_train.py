@@ -87,3 +87,22 @@ def test_trains_on_the_cache_and_predicts_the_same_on_images(tmp_path):
     labels = np.array([int(s.pred_label) for s in on_images])
     assert len(set(labels)) > 1  # a trained head, not a constant
     assert float(model.head.gamma) == pytest.approx(results['zsl/gamma'])
+
+
+@pytest.mark.parametrize('options, message', [
+    (['model.backbone.frozen_stages=4'], 'stages 0-3 to cache'),
+    ([f'{loader}.dataset.stage_cache.crop_size=32'
+      for loader in ('train_dataloader', 'val_dataloader',
+                     'test_dataloader')], 'smaller than crop_size=32'),
+])
+def test_a_bad_stage_cache_is_one_line_before_the_runner(
+        tmp_path, options, message):
+    proc = run_tool('train.py', CONFIG, '--work-dir', tmp_path / 'work',
+                    '--cfg-options', *cache_options(tmp_path / 'cache'),
+                    *options, env=ENV, check=False)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('error: stage cache of')
+    assert message in lines[0]
+    assert not (tmp_path / 'work').exists()
+    assert not (tmp_path / 'cache').exists()
