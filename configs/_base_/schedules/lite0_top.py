@@ -3,7 +3,7 @@
 # backbone's top. Chosen on the val protocol of CUB classes 001-050 (3 folds
 # x 3 seeds): docs/val_sweeps.md, "Stage-cached Lite0".
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=3e-4, weight_decay=1e-4),
+    optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.0)}))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=10)
 train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=10)
