@@ -101,6 +101,7 @@ SIZES = {
     # stages: images of each of trainval and test (None: all 2,889 of CUB
     # classes 001-050), rounds of the cached epoch
     'stages': {'full': (None, 3), 'quick': (96, 2), 'tiny': (8, 1)},
+    'stages_image_workers': 2,
     # scores N x C
     'metric': {'full': (100_000, 1_000), 'quick': (20_000, 1_000),
                'tiny': (2_000, 50)},
@@ -929,7 +930,8 @@ def bench_stages(mode: str, device: str) -> dict:
         whole['data_preprocessor'] = dict(whole['data_preprocessor'],
                                           type='ClsDataPreprocessor')
 
-        def epoch(model_cfg, dataset, count, collate='default_collate'):
+        def epoch(model_cfg, dataset, count, collate='default_collate',
+                  workers=0):
             torch.manual_seed(0)
             with quiet_logger():
                 model = MODELS.build(copy.deepcopy(model_cfg))
@@ -938,7 +940,7 @@ def bench_stages(mode: str, device: str) -> dict:
                                        meta['seen_ids'], meta['unseen_ids'])
             model.to(device)
             loader = Runner.build_dataloader(
-                dict(loader_cfg, dataset=dataset,
+                dict(loader_cfg, dataset=dataset, num_workers=workers,
                      collate_fn=dict(type=collate)), seed=0)
             optim = build_optim_wrapper(model,
                                         copy.deepcopy(cfg.optim_wrapper))
@@ -973,9 +975,14 @@ def bench_stages(mode: str, device: str) -> dict:
                           feature_dim=feats.shape[1]),
             head=model_cfg['head'])
         _, result['frozen_epoch_s'] = epoch(head_only, feature_set, rounds)
-        _, result['full_epoch_s'] = epoch(whole, images, 1, 'pseudo_collate')
+        # the images decoded by the loader workers of the fine-tuning
+        # configs (efficientnet-lite0_cub*.py: 2), beside the training
+        workers = SIZES['stages_image_workers']
+        _, result['full_epoch_s'] = epoch(whole, images, 1, 'pseudo_collate',
+                                          workers)
     result.update(
         images=cached, trainval_images=len(trainval),
+        image_loader_workers=SIZES['stages_image_workers'],
         stages=int(cfg.model.backbone.frozen_stages),
         views=list(stage_cfg['stage_cache']['views']),
         batch_size=loader_cfg['batch_size'],
@@ -1162,6 +1169,8 @@ def markdown(report: dict) -> str:
                 f'{r["frozen_epoch_s"] / r["top_epoch_s"]:.3f} |', '',
                 f'{r["trainval_images"]} trainval images, batch '
                 f'{r["batch_size"]}, {r["threads"]} threads, '
+                f'{r.get("image_loader_workers", 0)} loader workers for the '
+                'images, '
                 f'{r["device"]}; the top-stage epoch costs '
                 f'**{r["top_vs_full"]:.3f}** of a fine-tuning epoch. '
                 f'One-off: the cache of {r["images"]} images x '
