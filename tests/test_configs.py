@@ -9,6 +9,7 @@ from mmpretrain.registry import DATASETS, MODELS
 
 import mmzsl  # noqa: F401
 from mmzsl.apis import pretrained_sources
+from mmzsl.datasets import bind_stage_cache
 from tests.conftest import CUB_REAL, REPO
 from tests.test_datasets.xlsa17_fixtures import make_xlsa17
 
@@ -68,6 +69,7 @@ def _build_model(cfg):
                          ids=osp.basename)
 def test_config_builds(path, tmp_path, split_folders):
     cfg = Config.fromfile(path)
+    bind_stage_cache(cfg)  # as the tools do: stage caches get the model's
     model = _build_model(cfg)
     head = model.head
     name = osp.basename(path)

@@ -7,7 +7,7 @@
 # efficientnet-lite0-top_cub50_*.py: the same on CUB classes 001-050.
 _base_ = [
     '../_base_/models/efficientnet-lite0_crafted.py',
-    '../_base_/datasets/cub_lite0_stages.py',
+    '../_base_/datasets/cub_zsl_stages.py',
     '../_base_/schedules/lite0_top.py',
     '../_base_/default_runtime.py',
 ]

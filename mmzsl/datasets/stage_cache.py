@@ -440,10 +440,13 @@ def bind_stage_cache(cfg) -> None:
                 'are the frozen ones. Leave stage_cache.stages unset (it '
                 'follows the model).')
         if cache.get('network') is None:
+            # the Runner gives a model without one the config's top-level
+            # data preprocessor
             cache['network'] = dict(
                 backbone=copy.deepcopy(backbone),
                 data_preprocessor=copy.deepcopy(
-                    model.get('data_preprocessor') or {}))
+                    model.get('data_preprocessor')
+                    or cfg.get('data_preprocessor') or {}))
 
 
 @DATASETS.register_module()

@@ -200,6 +200,15 @@ def test_bind_fills_the_network_and_refuses_other_stages():
         assert loader.stage_cache.stages == 2
         assert loader.stage_cache.network.backbone.depth == 18
         assert loader.stage_cache.network.data_preprocessor.mean == [1, 2, 3]
+    # a model without its own: the config's, as the Runner gives it
+    cfg = Config(dict(
+        model=dict(backbone=dict(type='ResNet', depth=18, frozen_stages=2)),
+        data_preprocessor=dict(mean=[4., 5., 6.]),
+        test_dataloader=dict(dataset=dict(
+            type='XLSA17StageDataset', stage_cache=dict()))))
+    bind_stage_cache(cfg)
+    assert cfg.test_dataloader.dataset.stage_cache.network.\
+        data_preprocessor.mean == [4, 5, 6]
 
 
 def bound(tmp_path, **kwargs):

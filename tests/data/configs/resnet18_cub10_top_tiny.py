@@ -3,7 +3,7 @@
 # and first stage are frozen and cached; 1 epoch. Set MMZSL_DATA to the
 # cub_real folder and stage_cache.cache_dir to a temporary folder.
 _base_ = [
-    '../../../configs/_base_/datasets/cub_lite0_stages.py',
+    '../../../configs/_base_/datasets/cub_zsl_stages.py',
     '../../../configs/_base_/default_runtime.py',
 ]
 
