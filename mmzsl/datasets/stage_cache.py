@@ -24,7 +24,9 @@ The cache is ``<cache_dir>/<benchmark>_<backbone>_s<stages>_<key>.npy``, one
 views and the sha256 of the array. The key hashes everything the maps
 depend on: the backbone and data preprocessor configs, the frozen stages'
 weights, the pipeline, the views, the crop size, the dtype, and the images
-(paths and sizes). Both files are written under temporary names and renamed,
+(paths and sizes); settings that only change training (``norm_eval``,
+``out_indices``, ``drop_path_rate``...) do not count. Both files are
+written under temporary names and renamed,
 the array first; a cache whose array does not match its hash is built anew.
 Its size is ``N x V x C x h x w`` values: for EfficientNet-Lite0 with 6
 frozen stages (``192 x 7 x 7`` at 224 px), 2,889 images x 2 views take
@@ -230,6 +232,20 @@ def stage_cache_file(dataset,
 
 
 _KEY_MEMO: Dict[str, Tuple[str, str]] = {}
+# Backbone settings that leave the frozen stages' maps as they are (the
+# maps are computed in eval mode; the weights are hashed on their own).
+_TRAINING_ONLY = ('frozen_stages', 'norm_eval', 'out_indices',
+                  'drop_path_rate', 'with_cp', 'init_cfg')
+
+
+def _network_identity(network: dict) -> dict:
+    """The part of ``network`` that the cached maps depend on."""
+    backbone = {k: v for k, v in dict(network.get('backbone', {})).items()
+                if k not in _TRAINING_ONLY}
+    preprocessor = {
+        k: v for k, v in dict(network.get('data_preprocessor') or {}).items()
+        if k != 'type'}  # the maps are made by ClsDataPreprocessor's scaling
+    return dict(backbone=backbone, data_preprocessor=preprocessor)
 
 
 def _key(network: dict, stages: int, pipeline: Sequence[dict],
@@ -237,15 +253,17 @@ def _key(network: dict, stages: int, pipeline: Sequence[dict],
          datasets: Sequence) -> Tuple[str, str, Optional[_LowerStages]]:
     """The cache key, the frozen weights' hash and the network if it was
     built here (the key is memoised per process for the same inputs)."""
-    inputs = [network, stages, list(pipeline), list(views), crop_size, dtype,
+    inputs = [stages, list(pipeline), list(views), crop_size, dtype,
               _image_identity(datasets)]
-    memo = hashlib.sha256(_json(inputs).encode()).hexdigest()
+    # the whole network config: any change of it hashes the weights anew
+    memo = hashlib.sha256(_json([network] + inputs).encode()).hexdigest()
     net = None
     if memo not in _KEY_MEMO:
         net = _LowerStages(network, stages)
         weights = net.weights_hash()
         _KEY_MEMO[memo] = (hashlib.sha256(
-            _json(inputs + [weights]).encode()).hexdigest(), weights)
+            _json([_network_identity(network)] + inputs +
+                  [weights]).encode()).hexdigest(), weights)
     return _KEY_MEMO[memo] + (net, )
 
 

@@ -126,6 +126,13 @@ def test_other_inputs_make_another_cache(tmp_path):
     build(tmp_path, views=('center', 'flip')).full_init()
     build(tmp_path, network=network(val=0.02)).full_init()
     assert len([f for f in files(tmp_path) if f.endswith('.npy')]) == 3
+    # settings that only change training leave the maps, and the cache
+    same = network()
+    same['backbone'].update(norm_eval=True, out_indices=(2, ),
+                            frozen_stages=3)
+    same['data_preprocessor']['type'] = 'StageCacheDataPreprocessor'
+    build(tmp_path, network=same).full_init()
+    assert len([f for f in files(tmp_path) if f.endswith('.npy')]) == 3
 
 
 @pytest.mark.shared_data
