@@ -208,7 +208,7 @@ def main():
     title = ('Test protocol, per-class mean top-1 %; uncalibrated = gamma 0, '
              'calibrated = gamma chosen on the validation classes (val '
              'protocol); ratios against the best baseline of the table '
-             f'(highest T1, highest H). Reproduce: `{command}`')
+             f'in each column. Reproduce: `{command}`')
     table = markdown(rows, title)
     os.makedirs(args.work_dir, exist_ok=True)
     out = osp.join(args.work_dir, 'compare.md')
