@@ -63,3 +63,18 @@ def test_readme_is_short_and_keeps_the_ci_commands():
     assert 'pip install -e ".[lite,tests]"' in text
     assert '```bash\npytest\n```' in text
     assert 'python tools/train.py configs/crafting/resnet18_shapes_semantic.py' in text
+
+
+def test_config_comments_point_at_existing_notes():
+    """A config comment that names a note gives its path relative to the
+    config file, and the note exists."""
+    broken = []
+    for cfg in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                         recursive=True):
+        with open(cfg, encoding='utf-8') as f:
+            comments = [line for line in f if line.lstrip().startswith('#')]
+        for path in re.findall(r'[\w./-]*docs/notes/[\w.-]+\.md',
+                               ''.join(comments)):
+            if not osp.exists(osp.join(osp.dirname(cfg), path)):
+                broken.append(f'{osp.relpath(cfg, ROOT)}: {path}')
+    assert not broken, broken

@@ -10,10 +10,7 @@ default_hooks = dict(
         type='CheckpointHook',
         interval=1,
         max_keep_ckpts=2,
-        # GZSLMetric's scores are better when greater: save_best='auto' (the
-        # first, zsl/T1) or any of them then needs no rule; mmengine cannot
-        # infer it from these names. Listing keys replaces mmengine's
-        # defaults, so they follow. zsl/gamma is a setting, not a score.
+        # the zsl/ scores are greater-is-better (mmengine cannot infer it); zsl/gamma is a setting
         greater_keys=[
             'zsl/T1', 'zsl/S', 'zsl/U', 'zsl/H', 'zsl/AUSUC', 'zsl/S_uncal',
             'zsl/U_uncal', 'zsl/H_uncal', 'acc', 'top', 'AR@', 'auc',
@@ -26,18 +23,13 @@ default_hooks = dict(
 custom_hooks = [
     # class embeddings + seen/unseen classes of the training split -> head
     dict(type='SetClassRulesHook'),
-    # visual/fusion heads: prototypes from the starting network before
-    # training (seen: class means; unseen: ridge regression from the class
-    # embeddings); does nothing for semantic heads
+    # visual/fusion heads: prototypes from the starting network (no-op for semantic)
     dict(type='VisualPrototypeHook', ridge=1.0),
-    # gamma chosen on the validation classes (val protocol), or read from a
-    # previous run's calibration.json (test protocol, set by tools/train.py)
+    # gamma chosen on validation classes, or read from the val protocol's file
     dict(type='CalibrationHook', gamma='val'),
     # exact resume: generator states travel in the checkpoints
     dict(type='RandomStateHook'),
-    # DDP does not broadcast buffers: average the BatchNorm statistics of
-    # the ranks after each epoch, so that every rank validates, and rank 0
-    # saves, the same model
+    # DDP does not broadcast buffers: average BatchNorm statistics every epoch
     dict(type='SyncBuffersHook'),
 ]
 

@@ -1,11 +1,5 @@
-# ALE (Akata et al. 2016) on the cached EfficientNet-Lite0 features of CUB
-# classes 001-050: a bilinear compatibility trained with the rank-weighted
-# hinge loss, with the same datasets, splits, GZSLMetric, calibration,
-# schedule (AdamW, 30 epochs, batch 64) and protocols as
-# configs/crafting/features-lite0_cub50_*.py.
-#   MMZSL_DATA=/path/to/data python tools/train.py configs/baselines/ale_features-lite0_cub50.py
-# L2-normalised features and lr 3e-3: the best mean H over the three
-# validation folds (docs/val_sweeps.md, "Baselines").
+# ALE (Akata et al. 2016) on the cached Lite0 features of CUB 001-050;
+# settings chosen on val: ../../docs/notes/2026-12-04-baselines.md
 _base_ = ['../crafting/features-lite0_cub50_semantic.py']
 
 model = dict(

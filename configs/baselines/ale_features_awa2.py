@@ -1,13 +1,6 @@
-# ALE (Akata et al. 2016) on AWA2's ResNet-101 features (res101.mat of
-# xlsa17): the same datasets, splits, GZSLMetric, calibration and protocols
-# as configs/crafting/features_awa2_semantic.py. A bilinear compatibility
-# trained with the rank-weighted hinge loss, on the schedule of that config.
-# The hyper-parameters are those chosen on the val protocol of the cached
-# Lite0 features of CUB classes 001-050 (docs/val_sweeps.md, section
-# "Baselines"), since no res101.mat was at hand to choose them on; re-choose
-# them on yours with the second command.
-#   python tools/train.py configs/baselines/ale_features_awa2.py
-#   python tools/analysis_tools/val_sweep.py configs/baselines/ale_features_awa2.py --set optim_wrapper.optimizer.lr=0.001,0.003,0.01 --folds 1 2 3
+# ALE (Akata et al. 2016) on AWA2's res101.mat features;
+# settings chosen on cub50's Lite0 features (no res101.mat to choose on):
+# ../../docs/notes/2026-12-04-baselines.md
 _base_ = ['../crafting/features_awa2_semantic.py']
 
 model = dict(

@@ -1,12 +1,6 @@
-# ESZSL (Romera-Paredes & Torr 2015) on FLO's ResNet-101 features (res101.mat
-# of xlsa17): the same datasets, splits, GZSLMetric, calibration and
-# protocols as configs/crafting/features_flo_semantic.py. Closed form, fitted
-# in one pass (ClosedFormTrainLoop). The hyper-parameters are those chosen on
-# the val protocol of the cached Lite0 features of CUB classes 001-050
-# (docs/val_sweeps.md, section "Baselines"), since no res101.mat was at hand
-# to choose them on; re-choose them on yours with the second command.
-#   python tools/train.py configs/baselines/eszsl_features_flo.py
-#   python tools/analysis_tools/val_sweep.py configs/baselines/eszsl_features_flo.py --set model.head.feat_reg=0.3,1,3 --set model.head.embed_reg=0.001,0.01 --set model.head.targets=pm1,onehot --folds 1 2 3
+# ESZSL (Romera-Paredes & Torr 2015) on FLO's res101.mat features;
+# settings chosen on cub50's Lite0 features (no res101.mat to choose on):
+# ../../docs/notes/2026-12-04-baselines.md
 _base_ = ['../crafting/features_flo_semantic.py']
 
 model = dict(
@@ -19,7 +13,7 @@ model = dict(
         feature_norm=True,
         feat_reg=1.0,
         embed_reg=0.01,
-        # the authors' {0, 1} targets, as chosen on cub50's val protocol
-        # (docs/val_sweeps.md, "Baselines as their authors' code ran them")
+        # the authors' {0, 1} targets, chosen on val:
+        # ../../docs/notes/2026-12-04-baselines.md
         targets='onehot'))
 train_cfg = dict(_delete_=True, type='ClosedFormTrainLoop')

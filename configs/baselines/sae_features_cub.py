@@ -1,13 +1,6 @@
-# SAE, the semantic autoencoder (Kodirov et al. 2017), on CUB's ResNet-101
-# features (res101.mat of xlsa17): the same datasets, splits, GZSLMetric,
-# calibration and protocols as configs/crafting/features_cub_semantic.py.
-# Closed form (a Sylvester equation), fitted in one pass
-# (ClosedFormTrainLoop). The hyper-parameters are those chosen on the val
-# protocol of the cached Lite0 features of CUB classes 001-050
-# (docs/val_sweeps.md, section "Baselines"), since no res101.mat was at hand
-# to choose them on; re-choose them on yours with the second command.
-#   python tools/train.py configs/baselines/sae_features_cub.py
-#   python tools/analysis_tools/val_sweep.py configs/baselines/sae_features_cub.py --set model.head.reg=0.1,1,10 --set model.head.space=semantic,visual --set model.head.normalize_w=False,True --folds 1 2 3
+# SAE (Kodirov et al. 2017) on CUB's res101.mat features;
+# settings chosen on cub50's Lite0 features (no res101.mat to choose on):
+# ../../docs/notes/2026-12-04-baselines.md
 _base_ = ['../crafting/features_cub_semantic.py']
 
 model = dict(
@@ -20,8 +13,7 @@ model = dict(
         reg=1.0,
         space='visual',
         ridge=1.0,
-        # W as fitted, not row-normalised as in the authors' code, as chosen
-        # on cub50's val protocol (docs/val_sweeps.md, "Baselines as their
-        # authors' code ran them")
+        # W as fitted, not row-normalised as in the authors' code (chosen on val):
+        # ../../docs/notes/2026-12-04-baselines.md
         normalize_w=False))
 train_cfg = dict(_delete_=True, type='ClosedFormTrainLoop')

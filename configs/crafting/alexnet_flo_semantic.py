@@ -1,8 +1,5 @@
-# Semantic crafting of an ImageNet-pretrained AlexNet on FLO (xlsa17 proposed
-# split): the head's rules are the 1024-d class text embeddings ('att').
-#   python tools/misc/check_zsl_data.py \
-#       configs/crafting/alexnet_flo_semantic.py
-#   python tools/train.py configs/crafting/alexnet_flo_semantic.py
+# Semantic crafting of an ImageNet-pretrained AlexNet on FLO
+# (xlsa17 proposed split); rules: the 1024-d class text embeddings ('att').
 _base_ = [
     '../_base_/models/alexnet_crafted.py',
     '../_base_/datasets/flo_zsl.py',

@@ -1,6 +1,4 @@
-# Fusion crafting of an ImageNet-pretrained AlexNet on SUN: semantic and
-# visual rules, softmax scores averaged. The prototypes come from the
-# pretrained backbone (VisualPrototypeHook of the default runtime, before training).
+# Fusion crafting of AlexNet on SUN: both rules, softmaxes averaged.
 _base_ = ['./alexnet_sun_semantic.py']
 
 model = dict(head=dict(rules='fusion', prototype_dim=4096))

@@ -1,6 +1,4 @@
-# Fusion crafting of an ImageNet-pretrained DarkNet-53 (timm) on AWA2:
-# semantic and visual rules, softmax scores averaged. The prototypes come
-# from the pretrained backbone (VisualPrototypeHook of the default runtime, before training).
+# Fusion crafting of DarkNet-53 (timm) on AWA2: both rules, softmaxes averaged.
 _base_ = ['./darknet53_awa2_semantic.py']
 
 model = dict(head=dict(rules='fusion', prototype_dim=1024))

@@ -1,9 +1,5 @@
 # Semantic crafting of an ImageNet-pretrained DarkNet-53 (timm) on AWA2
-# (xlsa17 proposed split): the head's rules are the 85-d class attributes
-# ('att').
-#   python tools/misc/check_zsl_data.py \
-#       configs/crafting/darknet53_awa2_semantic.py
-#   python tools/train.py configs/crafting/darknet53_awa2_semantic.py
+# (xlsa17 proposed split); rules: the 85-d class attributes ('att').
 _base_ = [
     '../_base_/models/darknet53_crafted.py',
     '../_base_/datasets/awa2_zsl.py',

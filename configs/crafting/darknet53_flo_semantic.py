@@ -1,9 +1,5 @@
 # Semantic crafting of an ImageNet-pretrained DarkNet-53 (timm) on FLO
-# (xlsa17 proposed split): the head's rules are the 1024-d class text
-# embeddings ('att').
-#   python tools/misc/check_zsl_data.py \
-#       configs/crafting/darknet53_flo_semantic.py
-#   python tools/train.py configs/crafting/darknet53_flo_semantic.py
+# (xlsa17 proposed split); rules: the 1024-d class text embeddings ('att').
 _base_ = [
     '../_base_/models/darknet53_crafted.py',
     '../_base_/datasets/flo_zsl.py',

@@ -1,9 +1,5 @@
 # Semantic crafting of an ImageNet-pretrained DarkNet-53 (timm) on SUN
-# (xlsa17 proposed split): the head's rules are the 102-d class attributes
-# ('att').
-#   python tools/misc/check_zsl_data.py \
-#       configs/crafting/darknet53_sun_semantic.py
-#   python tools/train.py configs/crafting/darknet53_sun_semantic.py
+# (xlsa17 proposed split); rules: the 102-d class attributes ('att').
 _base_ = [
     '../_base_/models/darknet53_crafted.py',
     '../_base_/datasets/sun_zsl.py',

@@ -1,8 +1,5 @@
-# Semantic crafting of an ImageNet-pretrained DenseNet-201 on CUB (xlsa17
-# proposed split): the head's rules are the 312-d class attributes ('att').
-#   python tools/misc/check_zsl_data.py \
-#       configs/crafting/densenet201_cub_semantic.py
-#   python tools/train.py configs/crafting/densenet201_cub_semantic.py
+# Semantic crafting of an ImageNet-pretrained DenseNet-201 on CUB
+# (xlsa17 proposed split); rules: the 312-d class attributes ('att').
 _base_ = [
     '../_base_/models/densenet201_crafted.py',
     '../_base_/datasets/cub_zsl.py',

@@ -1,6 +1,4 @@
-# Fusion crafting of an ImageNet-pretrained DenseNet-201 on FLO: semantic and
-# visual rules, softmax scores averaged. The prototypes come from the
-# pretrained backbone (VisualPrototypeHook of the default runtime, before training).
+# Fusion crafting of DenseNet-201 on FLO: both rules, softmaxes averaged.
 _base_ = ['./densenet201_flo_semantic.py']
 
 model = dict(head=dict(rules='fusion', prototype_dim=1920))

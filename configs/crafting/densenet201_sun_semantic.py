@@ -1,8 +1,5 @@
-# Semantic crafting of an ImageNet-pretrained DenseNet-201 on SUN (xlsa17
-# proposed split): the head's rules are the 102-d class attributes ('att').
-#   python tools/misc/check_zsl_data.py \
-#       configs/crafting/densenet201_sun_semantic.py
-#   python tools/train.py configs/crafting/densenet201_sun_semantic.py
+# Semantic crafting of an ImageNet-pretrained DenseNet-201 on SUN
+# (xlsa17 proposed split); rules: the 102-d class attributes ('att').
 _base_ = [
     '../_base_/models/densenet201_crafted.py',
     '../_base_/datasets/sun_zsl.py',

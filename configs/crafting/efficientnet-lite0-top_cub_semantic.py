@@ -1,10 +1,5 @@
-# Semantic crafting of the ImageNet-pretrained EfficientNet-Lite0 on CUB
-# (xlsa17 proposed split, 200 classes), fine-tuning its top on a stage cache:
-# the stem and stages 0-5 stay frozen and run once (their maps are cached),
-# blocks.6, the head convolution and the crafted head train.
-#   export MMZSL_DATA=/path/to/data   # holds CUB_200_2011/, xlsa17/data/CUB/
-#   python tools/train.py configs/crafting/efficientnet-lite0-top_cub_semantic.py
-# efficientnet-lite0-top_cub50_*.py: the same on CUB classes 001-050.
+# Semantic crafting of EfficientNet-Lite0 on CUB (200 classes), learning
+# blocks.6 and the head on a stage cache of the frozen stem and stages 0-5.
 _base_ = [
     '../_base_/models/efficientnet-lite0_crafted.py',
     '../_base_/datasets/cub_zsl_stages.py',
@@ -12,9 +7,8 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-# label smoothing 0.05: val H 60.20 against 57.79 with cross-entropy (3
-# folds); the head and temperature of the features-lite0 configs;
-# docs/val_sweeps.md, "Stage-cached Lite0"
+# label smoothing 0.05 and the features-lite0 head, chosen on val:
+# ../../docs/notes/2026-12-04-stage-cache-lite0.md
 model = dict(
     type='StageCacheClassifier',
     data_preprocessor=dict(type='StageCacheDataPreprocessor'),

@@ -1,9 +1,5 @@
-# Semantic crafting of the ImageNet-pretrained EfficientNet-Lite0 on CUB
-# (xlsa17 proposed split, 200 classes), fine-tuning the network itself (the
-# stem and stages 0-4 frozen): rules = the 312 class attributes.
-#   export MMZSL_DATA=/path/to/data   # holds CUB_200_2011/, xlsa17/data/CUB/
-#   python tools/train.py configs/crafting/efficientnet-lite0_cub_semantic.py
-# efficientnet-lite0_cub50_*.py: the same on CUB classes 001-050.
+# Semantic crafting of EfficientNet-Lite0 on CUB (200 classes), fine-tuning
+# the network above its frozen stem and stages 0-4.
 _base_ = [
     '../_base_/models/efficientnet-lite0_crafted.py',
     '../_base_/datasets/cub_zsl.py',
@@ -11,9 +7,8 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-# temperature 0.05: the choice of the cached-features sweep (the same
-# network, frozen), docs/val_sweeps.md; frozen_stages: the fine-tuning
-# sweep there
+# temperature 0.05 from the cached-features sweep; frozen_stages from the
+# fine-tuning sweep: ../../docs/notes/2026-11-30-fine-tuned-lite0.md
 model = dict(
     backbone=dict(frozen_stages=5),
     head=dict(num_classes=200, embed_dim=312, temperature=0.05))

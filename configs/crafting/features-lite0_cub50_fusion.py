@@ -1,7 +1,5 @@
-# features-lite0_cub_fusion.py on CUB classes 001-050 (40 seen / 10 unseen;
-# validation fold 1: 32 train / 8 validation classes): the classes whose
-# photographs a partial copy of CUB_200_2011 may hold.
-#   MMZSL_DATA=/path/to/data python tools/train.py configs/crafting/features-lite0_cub50_fusion.py
+# features-lite0_cub_fusion.py on CUB classes 001-050
+# (40 seen / 10 unseen), the classes a partial CUB copy may hold.
 _base_ = ['./features-lite0_cub_fusion.py']
 
 xlsa17 = dict(class_subset='001-050')

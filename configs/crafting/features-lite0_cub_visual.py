@@ -1,10 +1,7 @@
-# Visual crafting on cached EfficientNet-Lite0 features of CUB: the rules are
-# visual prototypes, the mean pretrained feature of each seen class, and for
-# unseen classes a ridge regression from the class attributes fitted on seen
-# classes only (VisualPrototypeHook, before training).
+# Visual crafting on cached EfficientNet-Lite0 features of CUB.
 _base_ = ['./features-lite0_cub_semantic.py']
 
 model = dict(head=dict(rules='visual', prototype_dim=1280))
-# prototypes: ridge 0.01 with an intercept (chosen on the val protocol, see
-# configs/_base_/models/efficientnet-lite0.py)
+# prototypes: ridge 0.01 with an intercept, chosen on the val protocol:
+# ../../docs/notes/2026-11-30-lite0-head-defaults.md
 custom_hooks = {{_base_.lite0_visual_hooks}}

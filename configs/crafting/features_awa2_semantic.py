@@ -1,6 +1,4 @@
-# Semantic crafting on AWA2's precomputed ResNet-101 features (res101.mat of
-# xlsa17): a crafted head on 2048-d features, trained in minutes on a CPU.
-#   python tools/train.py configs/crafting/features_awa2_semantic.py
+# Semantic crafting on AWA2's 2048-d ResNet-101 features (res101.mat).
 _base_ = [
     '../_base_/models/features_crafted.py',
     '../_base_/datasets/xlsa17_features.py',

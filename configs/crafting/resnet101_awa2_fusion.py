@@ -1,6 +1,4 @@
-# Fusion crafting of an ImageNet-pretrained ResNet-101 on AWA2: semantic and
-# visual rules, softmax scores averaged. The prototypes come from the
-# pretrained backbone (VisualPrototypeHook of the default runtime, before training).
+# Fusion crafting of ResNet-101 on AWA2: both rules, softmaxes averaged.
 _base_ = ['./resnet101_awa2_semantic.py']
 
 model = dict(head=dict(rules='fusion', prototype_dim=2048))

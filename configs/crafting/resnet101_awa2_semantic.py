@@ -1,8 +1,5 @@
-# Semantic crafting of an ImageNet-pretrained ResNet-101 on AWA2 (xlsa17
-# proposed split): the head's rules are the 85-d class attributes ('att').
-#   python tools/misc/check_zsl_data.py \
-#       configs/crafting/resnet101_awa2_semantic.py
-#   python tools/train.py configs/crafting/resnet101_awa2_semantic.py
+# Semantic crafting of an ImageNet-pretrained ResNet-101 on AWA2
+# (xlsa17 proposed split); rules: the 85-d class attributes ('att').
 _base_ = [
     '../_base_/models/resnet101_crafted.py',
     '../_base_/datasets/awa2_zsl.py',

@@ -1,8 +1,4 @@
-# Visual crafting of an ImageNet-pretrained ResNet-101 on FLO: the rules are
-# visual prototypes: the mean ImageNet feature of each seen class, and for
-# unseen classes a ridge regression from class embeddings to prototypes
-# fitted on seen classes only. The prototypes come from the pretrained
-# backbone (VisualPrototypeHook of the default runtime, before training).
+# Visual crafting of ResNet-101 on FLO: pretrained-backbone prototypes.
 _base_ = ['./resnet101_flo_semantic.py']
 
 model = dict(head=dict(rules='visual', prototype_dim=2048))

@@ -1,13 +1,5 @@
-# Visual crafting on ShapesZSL. The rules are visual prototypes: the mean
-# feature of each seen class, computed by the network this run starts from
-# (VisualPrototypeHook), and for unseen classes a ridge regression from
-# class embeddings to prototypes fitted on the seen classes.
-#
-# Nothing pretrained can be downloaded here, so each protocol starts from
-# the semantic demo's checkpoint OF THE SAME PROTOCOL (trained on that
-# protocol's seen classes only). Run the semantic demo first:
-#   python tools/train.py configs/crafting/resnet18_shapes_semantic.py
-#   python tools/train.py configs/crafting/resnet18_shapes_visual.py
+# Visual crafting on ShapesZSL; each protocol starts from the semantic job of
+# the same protocol (nothing pretrained offline): run it first.
 _base_ = ['./resnet18_shapes_semantic.py']
 
 load_from_per_protocol = dict(

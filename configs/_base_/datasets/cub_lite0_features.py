@@ -1,11 +1,5 @@
-# CUB (xlsa17 proposed split) on cached features of the ImageNet-pretrained
-# EfficientNet-Lite0: the images go once through the frozen network (224 px
-# centre crops, the network's own input scaling) on first use; the features
-# are cached in work_dirs/feature_cache/ (never in the data folder), keyed by
-# the network, its weights, the pipeline and the images, and every later run
-# reads the cache. tools/misc/extract_features.py CONFIG does it explicitly.
-# The data folder: $MMZSL_DATA (default data/) holding CUB_200_2011/ and
-# xlsa17/data/CUB/.
+# CUB on cached features of the frozen Lite0, extracted once into
+# work_dirs/feature_cache/ so that the head trains in seconds.
 _base_ = ['./xlsa17_features.py', '../models/efficientnet-lite0.py']
 
 xlsa17 = dict(

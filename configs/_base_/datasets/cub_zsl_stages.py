@@ -1,12 +1,5 @@
-# CUB (xlsa17 proposed split) on cached maps of the frozen lower stages of
-# the model's backbone (XLSA17StageDataset): the stem and the frozen stages
-# (model.backbone.frozen_stages) run once over every image, in two views (the
-# test pipeline's centre crop and its mirror), and the maps are cached in
-# work_dirs/stage_cache/ (never in the data folder), keyed by the network,
-# its frozen weights, the pipeline, the views and the images. Training draws
-# one view per sample; evaluation and the visual prototypes read the centre.
-# The data folder: $MMZSL_DATA (default data/) holding CUB_200_2011/ and
-# xlsa17/data/CUB/.
+# CUB on cached maps of the frozen lower stages (two views per image), so that
+# only the top of the network runs in training.
 xlsa17 = dict(
     type='XLSA17StageDataset',
     split_root='{{$MMZSL_DATA:data}}/xlsa17/data/CUB',
@@ -14,8 +7,7 @@ xlsa17 = dict(
     stage_cache=dict(
         images=dict(type='CUBZSL',
                     data_root='{{$MMZSL_DATA:data}}/CUB_200_2011'),
-        # the area the 224 px views are cut from: the 256 px short side's
-        # centre square, whose centre crop is the test pipeline's
+        # the test pipeline's 256 px centre square, which the 224 px views are cut from
         pipeline=[
             dict(type='LoadImageFromFile'),
             dict(type='ResizeEdge', scale=256, edge='short'),

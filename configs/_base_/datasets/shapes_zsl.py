@@ -1,7 +1,5 @@
-# ShapesZSL: the built-in synthetic zero-shot benchmark (generated on first
-# use into data_root, no download). The loaders describe the val protocol
-# (train on 'train', validate on 'val') and the test split; tools/train.py
-# switches the training split to 'trainval' for the test protocol.
+# ShapesZSL, generated on first use; tools/train.py switches the training
+# split to 'trainval' for the test protocol.
 dataset_type = 'ShapesZSL'
 shapes_zsl = dict(
     data_root='data/shapes_zsl',

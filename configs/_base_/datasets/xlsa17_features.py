@@ -1,6 +1,4 @@
-# The xlsa17 splits over res101.mat's 2048-d ResNet-101 features: no images,
-# trains in minutes on a CPU. Leaf configs set xlsa17=dict(split_root=...,
-# benchmark=...) and the loaders' datasets to it.
+# The xlsa17 splits over res101.mat's 2048-d features: no images, minutes on a CPU.
 data_preprocessor = dict(type='ClsDataPreprocessor')  # features: no scaling
 
 feature_pipeline = [dict(type='PackInputs', input_key='feat')]

@@ -1,9 +1,5 @@
-# Images of an xlsa17 benchmark at 224 px with ImageNet statistics: the
-# pipelines and loaders shared by cub_zsl.py, awa2_zsl.py, ... which only
-# name the dataset type and its folders (in the dict ``xlsa17``).
-# The loaders describe the val protocol (train on 'train', validate on
-# 'val') and the test split; tools/train.py switches the training split to
-# 'trainval' for the test protocol.
+# xlsa17 images at 224 px with ImageNet statistics, shared by cub_zsl.py etc.;
+# tools/train.py switches the training split to 'trainval' for the test protocol.
 data_preprocessor = dict(
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],

@@ -1,8 +1,5 @@
-# ImageNet-pretrained AlexNet up to fc7 (4096-d, after its ReLU), as in the
-# classifier-crafting reference, with a crafted head (dropout 0.5 before the
-# projection, as there). torchvision's weights load into mmpretrain's
-# AlexNet layer names (AlexNetFC7). See resnet101_crafted.py about the
-# download.
+# ImageNet AlexNet up to fc7 (AlexNetFC7) with a crafted head, dropout 0.5 as in
+# the classifier-crafting reference.
 _base_ = ['./crafted_head.py']
 
 model = dict(

@@ -1,5 +1,4 @@
-# ImageNet-pretrained DenseNet-201 (mmpretrain's weights) with a crafted
-# head. See resnet101_crafted.py about the download.
+# ImageNet DenseNet-201 (mmpretrain's weights) with a crafted head.
 _base_ = ['./crafted_head.py']
 
 model = dict(

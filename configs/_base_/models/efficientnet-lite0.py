@@ -1,8 +1,5 @@
-# The ImageNet-pretrained EfficientNet-Lite0 network without a head, as one
-# variable ``lite0`` (backbone, neck, data preprocessor): the crafted model
-# base (efficientnet-lite0_crafted.py) and the feature caches of the
-# features-lite0_* configs both take it from here. See
-# efficientnet-lite0_crafted.py for the weights and the input scaling.
+# The ImageNet EfficientNet-Lite0 without a head (``lite0``), shared by the
+# crafted model and the feature caches.
 lite0 = dict(
     data_preprocessor=dict(
         type='ClsDataPreprocessor',
@@ -13,12 +10,8 @@ lite0 = dict(
     neck=dict(type='GlobalAveragePooling'),
 )
 
-# The default runtime's hooks, with the regression from class embeddings to
-# the visual prototypes of Lite0 features chosen on the val protocol
-# (docs/val_sweeps.md, "Visual prototypes"): ridge 0.01 with an intercept
-# (center=True). ridge=1.0 without one shrinks the unseen prototypes towards
-# zero: uncalibrated U = 0 there. The visual configs of Lite0 use it as
-# their custom_hooks.
+# the runtime's hooks with ridge 0.01 and an intercept for Lite0 prototypes,
+# chosen on val: ../../../docs/notes/2026-11-30-lite0-head-defaults.md
 lite0_visual_hooks = [
     dict(type='SetClassRulesHook'),
     dict(type='VisualPrototypeHook', ridge=0.01, center=True),

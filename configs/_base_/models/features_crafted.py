@@ -1,5 +1,4 @@
-# A semantically crafted head on precomputed 2048-d features (res101.mat).
-# num_classes and embed_dim are set by the leaf config.
+# A semantically crafted head on precomputed features (no backbone).
 _base_ = ['./crafted_head.py']
 
 model = dict(

@@ -1,9 +1,5 @@
-# ImageNet-pretrained ResNet-101 (mmpretrain's weights) with a crafted head.
-# The weights are downloaded from OpenMMLab on first use; without internet,
-# put the file in ~/.cache/torch/hub/checkpoints/ or set
-# model.backbone.init_cfg.checkpoint to a local copy (tools/train.py stops
-# with that advice rather than train from scratch). num_classes and
-# embed_dim are set by the leaf config.
+# ImageNet ResNet-101 (mmpretrain's weights) with a crafted head; offline, put
+# the file in ~/.cache/torch/hub/checkpoints/ or set init_cfg.checkpoint.
 _base_ = ['./crafted_head.py']
 
 model = dict(

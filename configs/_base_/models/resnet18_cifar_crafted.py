@@ -1,13 +1,5 @@
-# ResNet-18 (CIFAR stem: 3x3 conv, no max-pool; for 32 px images) at an
-# eighth of the usual width (8 stem/base channels, 64-d features) so that
-# it trains in a couple of minutes on a CPU, with a crafted head (its
-# defaults come from crafted_head.py). num_classes and embed_dim are set by
-# the leaf config and checked against the dataset at run time. The width
-# was chosen for time on the val protocol of ShapesZSL against 16 and 12
-# channels (docs/val_sweeps.md, "Main job recipe"): about half the time of
-# 16 channels, at 4 points of val-protocol H less on the mean of ten seeds
-# with cross-entropy ("Ten seeds" there); the ShapesZSL config's label
-# smoothing gives that back ("Label smoothing" there).
+# ResNet-18 (CIFAR stem) at 8 channels so that the main job trains in minutes on
+# a CPU: ../../../docs/notes/2026-11-30-main-job-recipe.md
 _base_ = ['./crafted_head.py']
 
 model = dict(

@@ -1,9 +1,5 @@
-# Fine-tuning EfficientNet-Lite0 with a crafted head on a 2-core CPU: the stem
-# and the first stages stay frozen (the backbone's frozen_stages, set by the
-# leaf config), AdamW, batch 32, a few epochs with cosine decay per epoch,
-# the head learning 10x faster than the backbone. The frozen stages, the
-# learning rate and the number of epochs were chosen on the val protocol of
-# CUB classes 001-050: docs/val_sweeps.md, section "Fine-tuned Lite0".
+# Fine-tuning Lite0 on a 2-core CPU, head 10x faster; frozen stages, lr and
+# epochs chosen on val: ../../../docs/notes/2026-11-30-fine-tuned-lite0.md
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.0)}))

@@ -1,6 +1,4 @@
-# Head-only training on features: AdamW, batch 64, 30 epochs, cosine decay
-# per epoch. A starting point, not tuned on any benchmark (no real features
-# were available where it was written); tune on the val protocol only.
+# Head-only training on features: a starting point, untuned; tune on val only.
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=30)
 train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=30)
