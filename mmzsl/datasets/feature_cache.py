@@ -28,31 +28,29 @@ extraction leaves nothing that could be read.
 """
 import copy
 import hashlib
-import json
-import os
 import os.path as osp
 import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmengine.dataset import pseudo_collate
 from mmengine.dist import barrier, get_rank
 from mmengine.logging import print_log
-from mmengine.utils import ProgressBar
-from torch.utils.data import ConcatDataset, DataLoader
 
-from mmpretrain.registry import DATASETS, MODELS
+from mmpretrain.registry import MODELS
 from mmzsl.utils.fileio import atomic_open
+from .cache_inputs import (COVER_SPLITS, cover_datasets, file_stamp,
+                           image_identity, key_json, preprocessed_batches)
 from .xlsa17_io import read_mat
 
 __all__ = [
     'FeatureExtractor', 'feature_cache_file', 'cache_key', 'extract_table'
 ]
 
-#: The splits whose images cover every image of a benchmark (or subset).
-_COVER_SPLITS = ('trainval', 'test')
 _KEY_MEMO: Dict[str, str] = {}
+# the names the preflight and the tools import from this module
+_COVER_SPLITS, _cover_datasets = COVER_SPLITS, cover_datasets
+_image_identity, _json = image_identity, key_json
 # (path, size, mtime) of the caches checked whole in this process -> key
 _CHECKED: Dict[tuple, str] = {}
 
@@ -102,21 +100,6 @@ class FeatureExtractor(torch.nn.Module):
         return digest.hexdigest()
 
 
-def _json(obj) -> str:
-    return json.dumps(obj, sort_keys=True, default=str)
-
-
-def _image_identity(datasets: Sequence) -> List[Tuple[str, int]]:
-    """(path relative to data_root, size) of every image, in row order."""
-    out = []
-    for ds in datasets:
-        for i in range(len(ds)):
-            path = ds.get_data_info(i)['img_path']
-            out.append((osp.relpath(path, ds.data_root),
-                        os.stat(path).st_size))
-    return out
-
-
 def cache_key(extractor_cfg: dict,
               pipeline: Sequence[dict],
               datasets: Sequence,
@@ -131,17 +114,18 @@ def cache_key(extractor_cfg: dict,
         tuple: the key (None if not memoised and ``build`` is False) and the
         extractor if it was built here (else None).
     """
-    images = _image_identity(datasets)
+    images = image_identity(datasets)
     memo = hashlib.sha256(
-        _json([extractor_cfg, list(pipeline), images]).encode()).hexdigest()
+        key_json([extractor_cfg, list(pipeline),
+                  images]).encode()).hexdigest()
     net = None
     if memo not in _KEY_MEMO:
         if not build:
             return None, None
         net = FeatureExtractor(**copy.deepcopy(extractor_cfg))
         _KEY_MEMO[memo] = hashlib.sha256(
-            _json([extractor_cfg, list(pipeline), images,
-                   net.weights_hash()]).encode()).hexdigest()
+            key_json([extractor_cfg, list(pipeline), images,
+                      net.weights_hash()]).encode()).hexdigest()
     return _KEY_MEMO[memo], net
 
 
@@ -155,8 +139,7 @@ def _intact_key(path: str) -> Optional[str]:
     a missing, damaged or foreign file."""
     if not osp.isfile(path):
         return None
-    stat = os.stat(path)
-    stamp = (osp.realpath(path), stat.st_size, stat.st_mtime_ns)
+    stamp = file_stamp(path)
     if stamp not in _CHECKED:
         try:
             mat = read_mat(path, ['cache_key', 'content_sha256', 'features'],
@@ -169,26 +152,6 @@ def _intact_key(path: str) -> Optional[str]:
             return None
         _CHECKED[stamp] = str(np.asarray(mat['cache_key']).ravel()[0])
     return _CHECKED[stamp]
-
-
-def _cover_datasets(feature_dataset, images: dict,
-                    pipeline: Sequence[dict]) -> list:
-    """The image datasets whose samples are every image the feature dataset
-    can need: trainval and test of its benchmark (restricted to its
-    ``class_subset``), whatever its own split."""
-    out = []
-    for split in _COVER_SPLITS:
-        cfg = copy.deepcopy(images)
-        cfg.update(
-            split_root=feature_dataset.split_root,
-            split=split,
-            class_subset=feature_dataset.class_subset,
-            class_embedding=feature_dataset.class_embedding,
-            class_embedding_key=feature_dataset.class_embedding_key,
-            class_embedding_layout=feature_dataset.class_embedding_layout,
-            pipeline=list(pipeline))
-        out.append(DATASETS.build(cfg))
-    return out
 
 
 def feature_cache_file(feature_dataset,
@@ -228,7 +191,7 @@ def feature_cache_file(feature_dataset,
 
 def _cache_file(feature_dataset, images, extractor, pipeline, cache_dir,
                 batch_size, num_workers) -> str:
-    datasets = _cover_datasets(feature_dataset, images, pipeline)
+    datasets = cover_datasets(feature_dataset, images, pipeline)
     key, net = cache_key(extractor, pipeline, datasets)
     stem = re.sub(r'[^0-9A-Za-z_.-]+', '-', '_'.join(
         filter(None, [
@@ -273,20 +236,12 @@ def extract_table(net: FeatureExtractor,
     """
     files = datasets[0]._image_files()
     rows = np.concatenate([ds.split_rows for ds in datasets])
-    loader = DataLoader(
-        ConcatDataset(datasets),
-        batch_size=batch_size,
-        num_workers=num_workers,
-        shuffle=False,
-        collate_fn=pseudo_collate)
-    chunks = []
-    bar = ProgressBar(len(rows), **(
-        {} if progress_file is None else {'file': progress_file}))
-    for data in loader:
-        inputs = net.data_preprocessor(data, False)['inputs']
-        chunks.append(net(inputs).float().numpy())
-        bar.update(len(chunks[-1]))
-    feats = np.concatenate(chunks)
+    feats = np.concatenate([
+        net(inputs).float().numpy()
+        for inputs in preprocessed_batches(net.data_preprocessor, datasets,
+                                           batch_size, num_workers,
+                                           progress_file)
+    ])
     table = np.full((feats.shape[1], len(files)), np.nan, dtype=np.float32)
     table[:, rows] = feats.T
     return table

@@ -1,3 +1,5 @@
+import hashlib
+import itertools
 import json
 import os
 import os.path as osp
@@ -9,6 +11,7 @@ from PIL import Image
 
 import mmzsl  # noqa: F401  (registers ShapesZSL)
 from mmpretrain.registry import DATASETS
+from mmzsl.datasets.shapes_zsl import render
 
 # Tiny benchmark: 12 classes, 16 px, a handful of images each.
 DEFAULT_ARGS = dict(
@@ -293,3 +296,18 @@ def test_val_protocol_has_no_test_class_embedding(tmp_path):
         assert not emb[test_ids].any()
         np.testing.assert_array_equal(emb[active],
                                       full.class_embeddings[active])
+
+
+def test_rendering_is_pinned():
+    """Every shape, colour and pattern renders to the same pixels and mask
+    as when the cache format was fixed (FORMAT_VERSION 4): a change of the
+    renderer must bump the format version and this digest together."""
+    digest = hashlib.sha256()
+    for combo in itertools.product(range(6), range(6), range(4)):
+        for index in range(2):
+            image, mask = render(5, combo, index, 16)
+            assert image.shape == (16, 16, 3) and mask.shape == (16, 16)
+            digest.update(image.tobytes())
+            digest.update(mask.tobytes())
+    assert digest.hexdigest() == (
+        '8e17c2041912200cacca5ce461a0e90f3729e6b26c4058d5ff30c50e568bbf7a')

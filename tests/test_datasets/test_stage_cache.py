@@ -13,9 +13,11 @@ from mmengine.dataset import pseudo_collate
 from mmpretrain.registry import DATASETS
 
 import mmzsl  # noqa: F401
-from mmzsl.datasets import PickView, bind_stage_cache, stage_cache
-from mmzsl.datasets.stage_cache import (_LowerStages, stage_cache_problem,
+from mmzsl.datasets import PickView, bind_stage_cache
+from mmzsl.datasets.stage_cache import (LowerStages, stage_cache_problem,
                                         view_names)
+from mmzsl.datasets.stage_cache import cache_file as stage_cache_io
+from mmzsl.datasets.stage_cache import key as stage_cache_key
 from tests.conftest import CUB_REAL
 
 # one seen and one unseen class: ~120 photos, 20 px through a CIFAR ResNet
@@ -87,7 +89,7 @@ def test_views_are_the_maps_of_the_cropped_images(tmp_path):
         type='CUBZSL', data_root=osp.join(CUB_REAL, 'CUB_200_2011'),
         split_root=dataset.split_root, class_subset=SUBSET, split='test',
         pipeline=IMAGE_PIPELINE))
-    net = _LowerStages(network(), 1)
+    net = LowerStages(network(), 1)
     batch = net.data_preprocessor(
         pseudo_collate([images[i] for i in range(3)]), False)['inputs']
     with torch.no_grad():
@@ -110,9 +112,9 @@ def test_built_once_then_read(tmp_path, monkeypatch):
     def no_build(*args, **kwargs):
         raise AssertionError('the cache was built again')
 
-    monkeypatch.setattr(stage_cache, '_build', no_build)
-    monkeypatch.setattr(stage_cache, '_CHECKED', {})  # a new process
-    monkeypatch.setattr(stage_cache, '_KEY_MEMO', {})
+    monkeypatch.setattr(stage_cache_io, '_build', no_build)
+    monkeypatch.setattr(stage_cache_io, '_CHECKED', {})  # a new process
+    monkeypatch.setattr(stage_cache_key, '_KEY_MEMO', {})
     again = build(tmp_path, split='trainval')
     again.full_init()
     assert {f: os.stat(tmp_path / f).st_mtime_ns
@@ -143,7 +145,7 @@ def test_a_damaged_cache_is_built_anew(tmp_path, monkeypatch):
     damaged = bytearray(good)
     damaged[-100:] = bytes(100)
     npy.write_bytes(bytes(damaged))
-    monkeypatch.setattr(stage_cache, '_CHECKED', {})
+    monkeypatch.setattr(stage_cache_io, '_CHECKED', {})
     build(tmp_path).full_init()
     assert npy.read_bytes() == good
     # a cache without its metadata (an interrupted write) too
@@ -234,7 +236,7 @@ def test_problems_found_before_anything_is_built(tmp_path):
     assert 'unknown' in stage_cache_problem(
         bound(tmp_path, views=('center', 'up')))
     # a load_from whose frozen stages differ from the cached network's
-    net = _LowerStages(network(), 1).backbone
+    net = LowerStages(network(), 1).backbone
     same = {f'backbone.{k}': v for k, v in net.state_dict().items()}
     torch.save(dict(state_dict=same), tmp_path / 'same.pth')
     assert stage_cache_problem(bound(tmp_path),
