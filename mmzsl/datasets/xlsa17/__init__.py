@@ -5,6 +5,11 @@ read the official image releases (``data_root``) through the xlsa17 split
 folder of the dataset (``split_root``); ``XLSA17FeatureDataset`` reads the
 2048-d ResNet-101 features of ``res101.mat`` instead of images.
 
+The modules: ``split_file`` reads a split folder, ``protocols`` builds the
+splits from it, ``base`` is the dataset they share, ``image_dataset`` and
+``feature_dataset`` serve images or features, ``benchmarks`` names the six
+benchmarks and ``image_paths`` finds the images of ``res101.mat``.
+
 Protocols (``split``):
 
 - test protocol: ``'trainval'`` (training), ``'test_seen'``,
