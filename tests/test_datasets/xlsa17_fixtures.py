@@ -15,6 +15,8 @@ import numpy as np
 import scipy.io
 from PIL import Image
 
+import mmzsl  # noqa: F401  (registers the xlsa17 datasets)
+from mmpretrain.registry import DATASETS
 from tests.conftest import SHARED_DATA
 
 # The real split files (see tests/conftest.py for where they are looked for).
@@ -142,3 +144,75 @@ def make_xlsa17(root: str, name: str, *, images: bool = True,
             os.link(source, osp.join(image_dir, p))
     return dict(split_root=split_root, data_root=data_root, mat=mat,
                 names=names, rel=rel, labels=labels, features=features)
+
+
+# ----------------------------------------------------------------------
+# The datasets of a folder made by make_xlsa17, and variants of its files
+# ----------------------------------------------------------------------
+TYPES = {'AWA2': 'AWA2ZSL', 'SUN': 'SUNZSL', 'FLO': 'FLOZSL'}
+TRAIN_PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=224),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+TEST_PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ResizeEdge', scale=256, edge='short'),
+    dict(type='CenterCrop', crop_size=224),
+    dict(type='PackInputs'),
+]
+
+
+def build(info, split='trainval', **kwargs):
+    cfg = dict(
+        type=TYPES[info['name']],
+        data_root=info['data_root'],
+        split_root=info['split_root'],
+        split=split)
+    cfg.update(kwargs)
+    return DATASETS.build(cfg)
+
+
+def labels_of(dataset):
+    return np.array([
+        dataset.get_data_info(i)['gt_label'] for i in range(len(dataset))
+    ])
+
+
+def loc(info, key):
+    return info['mat'][key].astype(np.int64).ravel() - 1
+
+
+def class_ids(info, fname):
+    index = {c: i for i, c in enumerate(info['names'])}
+    with open(osp.join(SHARED, info['name'], fname)) as f:
+        return tuple(sorted(index[x.strip()] for x in f if x.strip()))
+
+
+def clone_split(src, dst, skip=()):
+    """A split folder linking every file of ``src`` except ``skip``."""
+    os.makedirs(dst)
+    for fname in os.listdir(src):
+        if fname not in skip:
+            os.symlink(osp.join(src, fname), osp.join(dst, fname))
+    return str(dst)
+
+
+def save_split(path, mat, drop=(), **extra):
+    """Write att_splits.mat from a loadmat dict, minus ``drop``, plus
+    ``extra``, in MATLAB v5 format."""
+    out = {
+        k: v
+        for k, v in mat.items() if not k.startswith('__') and k not in drop
+    }
+    out.update(extra)
+    scipy.io.savemat(str(path), out, format='5')
+
+
+def custom_split(info, dst, drop=(), **extra):
+    """A copy of the fixture's split folder with a rewritten att_splits.mat
+    (class lists and res101.mat linked)."""
+    root = clone_split(info['split_root'], dst, skip=('att_splits.mat', ))
+    save_split(osp.join(root, 'att_splits.mat'), info['mat'], drop, **extra)
+    return root

@@ -3,11 +3,9 @@ the path styles of every xlsa17 dataset."""
 import os
 import os.path as osp
 
-import numpy as np
 import pytest
-import scipy.io
 
-from mmzsl.datasets.xlsa17_io import folder_matches_class, map_to_root
+from mmzsl.datasets.xlsa17.image_paths import folder_matches_class, map_to_root
 
 CASES = {
     # dataset: (authors' path, path of the image in the release)
@@ -106,61 +104,3 @@ def test_images_found_nowhere_map_to_the_release_layout(tmp_path, path,
 ])
 def test_folder_matches_class(path, name, expected):
     assert folder_matches_class(path, name) is expected
-
-
-def write_square_split(root):
-    """A 4-class xlsa17 folder whose att is 4 x 4 (K == C): classes 0, 1
-    seen, 2, 3 unseen; features in res101.mat, no images."""
-    rng = np.random.default_rng(0)
-    att = rng.random((4, 4))  # K x C, column c = class c
-    labels = np.array([1, 1, 2, 2, 1, 2, 3, 4])  # 1-based, per row
-    locs = dict(trainval_loc=[1, 2, 3, 4], test_seen_loc=[5, 6],
-                test_unseen_loc=[7, 8])
-    scipy.io.savemat(
-        str(root / 'att_splits.mat'),
-        dict(att=att, original_att=att * 100,
-             **{k: np.array(v, np.uint16).reshape(-1, 1)
-                for k, v in locs.items()}),
-        format='5')
-    cell = np.empty((len(labels), 1), dtype=object)
-    for i in range(len(labels)):
-        cell[i, 0] = np.array([f'/x/class_{labels[i]}/img_{i}.jpg'])
-    scipy.io.savemat(
-        str(root / 'res101.mat'),
-        dict(image_files=cell, labels=labels.reshape(-1, 1).astype(float),
-             features=rng.random((3, len(labels)))),
-        format='5')
-    return att
-
-
-def test_datasets_thread_the_layout(tmp_path):
-    from mmpretrain.registry import DATASETS
-
-    import mmzsl  # noqa: F401
-
-    att = write_square_split(tmp_path)
-
-    def build(**kwargs):
-        return DATASETS.build(dict(type='XLSA17FeatureDataset',
-                                   split_root=str(tmp_path), split='test',
-                                   lazy_init=True, **kwargs))
-
-    # att_splits.mat's att is K x C: a square att is read by columns
-    np.testing.assert_allclose(build().class_embeddings, att.T, rtol=1e-6)
-    np.testing.assert_allclose(
-        build(class_embedding='original_att').class_embeddings,
-        att.T * 100, rtol=1e-6)
-    # a square file: an error naming the fix, unless the layout is given
-    table = np.random.default_rng(1).random((4, 4)).astype(np.float32)
-    path = tmp_path / 'w2v.npy'
-    np.save(path, table)
-    with pytest.raises(ValueError, match=r"w2v\.npy.*\(4, 4\).*'CxK'"):
-        build(class_embedding=str(path)).class_embeddings
-    np.testing.assert_allclose(
-        build(class_embedding=str(path),
-              class_embedding_layout='CxK').class_embeddings, table)
-    ds = build(class_embedding=str(path), class_embedding_layout='KxC')
-    assert ds.class_embedding_layout == 'KxC'
-    np.testing.assert_allclose(ds.class_embeddings, table.T)
-    with pytest.raises(ValueError, match='class_embedding_layout'):
-        build(class_embedding_layout='kxc')
