@@ -6,6 +6,7 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 import mmzsl  # noqa: F401
+from mmzsl.datasets import load_class_embeddings
 
 NUM_CLASSES, IN_CH, EMB = 6, 8, 4
 SEEN, UNSEEN = (0, 1, 3), (2, 4)  # class 5 is outside the protocol
@@ -149,9 +150,7 @@ def test_head_without_rules_says_how_to_get_them():
 @pytest.mark.parametrize('shape', [(NUM_CLASSES, EMB + 1),
                                    (NUM_CLASSES - 1, EMB)])
 def test_embedding_shape_mismatch_is_named(shape):
-    # a wrong embedding size is named by the head, a wrong class count by
-    # the class-embedding loader
-    with pytest.raises(ValueError, match=r'embed_dim|has 6 classes'):
+    with pytest.raises(ValueError, match=r'num_classes=6, embed_dim=4'):
         build(class_embeddings=np.zeros(shape, np.float32))
 
 
@@ -196,39 +195,26 @@ def test_centred_rules_are_the_cosine_with_the_seen_mean_removed():
         logits[:, list(SEEN)])
 
 
-def test_class_embeddings_from_npy(tmp_path):
-    path = tmp_path / 'emb.npy'
-    np.save(path, embeddings(3))
-    head = build(class_embeddings=str(path))
-    np.testing.assert_allclose(head.class_embeddings[0].numpy(),
-                               embeddings(3)[0])
-    with pytest.raises(FileNotFoundError, match='missing.npy'):
-        build(class_embeddings=str(tmp_path / 'missing.npy'))
-
-
-def test_class_embeddings_follow_the_datasets_rule(tmp_path):
-    """The head reads class embeddings with the datasets' loader: .mat
-    files, K x C matrices transposed, a square one needs its layout."""
-    import scipy.io
-    path = str(tmp_path / 'att.mat')
-    scipy.io.savemat(path, dict(att=embeddings(4).T, other=np.ones(2)),
-                     format='5')  # K x C, as att_splits.mat
-    head = build(class_embeddings=path, class_embedding_key='att')
+def test_class_embeddings_are_the_array_the_datasets_loader_gives(tmp_path):
+    """The head takes a (num_classes, embed_dim) array or tensor; files and
+    K x C matrices are the datasets' loader's job, whose output it takes."""
+    path = str(tmp_path / 'att.npy')
+    np.save(path, embeddings(4).T)  # K x C, as att in att_splits.mat
+    with pytest.raises(TypeError, match='load_class_embeddings'):
+        build(class_embeddings=path)
+    head = build(class_embeddings=load_class_embeddings(path, NUM_CLASSES))
     np.testing.assert_allclose(head.class_embeddings[0].numpy(),
                                embeddings(4)[0], rtol=1e-6)
-    head = build(class_embeddings=embeddings(4).T)
+    head = build(class_embeddings=torch.from_numpy(embeddings(4)).double())
+    assert head.class_embeddings.dtype == torch.float32
     np.testing.assert_allclose(head.class_embeddings[1].numpy(),
                                embeddings(4)[1], rtol=1e-6)
-    with pytest.raises(ValueError, match='class_embedding_key'):
-        build(class_embeddings=path)
-    square = np.random.default_rng(5).normal(size=(NUM_CLASSES,
-                                                   NUM_CLASSES))
-    with pytest.raises(ValueError, match='class_embedding_layout'):
-        build(class_embeddings=square, embed_dim=NUM_CLASSES)
-    head = build(class_embeddings=square, embed_dim=NUM_CLASSES,
-                 class_embedding_layout='KxC')
-    np.testing.assert_allclose(head.class_embeddings[0].numpy(),
-                               square[:, 0], rtol=1e-6)
+    with pytest.raises(ValueError, match='K x C'):
+        build(class_embeddings=embeddings(4).T)
+    with pytest.raises(ValueError, match='2-D'):
+        build(class_embeddings=np.ones(NUM_CLASSES))
+    with pytest.raises(ValueError, match='NaN'):
+        build(class_embeddings=np.full((NUM_CLASSES, EMB), np.nan))
 
 
 PROTO_DIM = 5
