@@ -86,12 +86,8 @@ class CompatibilityHead(ZSLHead):
                     f'{type(self).__name__} does not take {key!r} (a '
                     'crafting option); use CraftedClsHead for crafting.')
         super().__init__(
-            num_classes=num_classes,
-            in_channels=in_channels,
-            embed_dim=embed_dim,
-            loss=loss,
-            init_cfg=init_cfg,
-            **kwargs)
+            num_classes=num_classes, in_channels=in_channels,
+            embed_dim=embed_dim, loss=loss, init_cfg=init_cfg, **kwargs)
         # an unused draw, so that seeded runs reproduce the recorded results
         nn.Linear(in_channels, embed_dim)
         # V^T: (embed_dim, in_channels); F(x, c) = (V^T x) . a_c

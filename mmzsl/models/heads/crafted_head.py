@@ -153,15 +153,10 @@ class CraftedClsHead(ZSLHead):
                      type='Normal', layer='Linear', std=0.01),
                  **kwargs):
         super().__init__(
-            num_classes=num_classes,
-            in_channels=in_channels,
-            embed_dim=embed_dim,
-            class_embeddings=class_embeddings,
-            seen_ids=seen_ids,
-            unseen_ids=unseen_ids,
-            loss=loss,
-            init_cfg=init_cfg,
-            **kwargs)
+            num_classes=num_classes, in_channels=in_channels,
+            embed_dim=embed_dim, class_embeddings=class_embeddings,
+            seen_ids=seen_ids, unseen_ids=unseen_ids, loss=loss,
+            init_cfg=init_cfg, **kwargs)
         prototype_dim = prototype_dim or in_channels
         _check_options(rules, activation, temperature, visual_init,
                        in_channels, prototype_dim)
