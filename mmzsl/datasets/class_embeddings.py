@@ -1,8 +1,9 @@
 """The one class-embedding loader of mmzsl.
 
-Datasets (a ``class_embedding`` file) and :class:`~mmzsl.models.CraftedClsHead`
-(its ``class_embeddings`` argument) read class embeddings through
-:func:`load_class_embeddings`, with one rule for their orientation:
+Datasets (a ``class_embedding`` file or array) read class embeddings through
+:func:`load_class_embeddings`; the heads take the array it returns (as
+``dataset.class_embeddings``) and read no file. One rule for the
+orientation:
 
 - ``layout='CxK'``: one row per class; ``layout='KxC'``: one column per class,
   as ``att`` in xlsa17's ``att_splits.mat`` (transposed to ``C x K``);

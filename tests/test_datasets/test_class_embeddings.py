@@ -83,3 +83,14 @@ def test_arrays_and_files_follow_the_same_rule(tmp_path):
         load_class_embeddings(np.ones(3))
     with pytest.raises(ValueError, match='NaN'):
         load_class_embeddings(np.full((2, 2), np.nan), layout='CxK')
+
+
+def test_a_mat_file_with_several_variables_needs_its_key(tmp_path):
+    table = np.random.default_rng(3).random((6, 4)).astype(np.float32)
+    path = str(tmp_path / 'att.mat')
+    scipy.io.savemat(path, dict(att=table.T, other=np.ones(2)),
+                     format='5')  # K x C, as att_splits.mat
+    with pytest.raises(ValueError, match='class_embedding_key'):
+        load_class_embeddings(path, 6)
+    np.testing.assert_allclose(load_class_embeddings(path, 6, key='att'),
+                               table, rtol=1e-6)

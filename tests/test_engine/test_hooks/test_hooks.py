@@ -68,7 +68,8 @@ def test_rules_hook_val_protocol_has_no_test_class(tmp_path):
     assert len(test_classes) == 3
     for c in test_classes:  # the test classes' rules are absent
         assert torch.count_nonzero(model.head.class_embeddings[c]) == 0
-    scores = model.head.predict_scores(torch.randn(4, 12))
+    out = model.head.predict((torch.randn(4, 32), ))
+    scores = torch.stack([o.pred_score for o in out])
     assert torch.all(scores[:, sorted(test_classes)] == 0)
 
 
