@@ -62,6 +62,17 @@ def _accuracy(rows: list) -> list:
         'over all classes, trained on seen classes only.', '']
 
 
+def _timed_rows(part: dict, cells) -> list:
+    """The table rows of a part timed against the 16-channel recipe (its
+    first row): ``cells(row)``, the median wall time and its ratio to the
+    first row's; then the ratio of the last row to the first."""
+    first = part['rows'][0]['wall_s']
+    rows = [f'| {cells(r)} | {r["wall_s"]:.1f} | {r["wall_s"] / first:.3f} |'
+            for r in part['rows']]
+    return rows + ['', 'Config / 16-channel wall time: '
+                   f'**{part["ratio"]:.3f}**.', '']
+
+
 def _recipe(rc: dict) -> list:
     lines = ['## The main job: its recipe against the 16-channel recipe '
              '(val protocol)', '',
@@ -77,16 +88,11 @@ def _recipe(rc: dict) -> list:
              'label smoothing | val T1 | val S | val U | val H | '
              'wall s (median) | time ratio |',
              '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
-    for r in rc['rows']:
-        lines.append(
-            f'| {r["recipe"]} | {r["width"]} | {r["batch_size"]} | '
-            f'{r["lr"]:g} | {r["epochs"]} | {r["channels_last"]} | '
-            f'{r["label_smoothing"]:g} | {r["T1"]:.2f} | '
-            f'{r["S"]:.2f} | {r["U"]:.2f} | '
-            f'{r["H"]:.2f} | {r["wall_s"]:.1f} | '
-            f'{r["wall_s"] / rc["rows"][0]["wall_s"]:.3f} |')
-    return lines + ['', 'Config / 16-channel wall time: '
-                    f'**{rc["ratio"]:.3f}**.', '']
+    return lines + _timed_rows(rc, lambda r: (
+        f'{r["recipe"]} | {r["width"]} | {r["batch_size"]} | '
+        f'{r["lr"]:g} | {r["epochs"]} | {r["channels_last"]} | '
+        f'{r["label_smoothing"]:g} | {r["T1"]:.2f} | {r["S"]:.2f} | '
+        f'{r["U"]:.2f} | {r["H"]:.2f}'))
 
 
 def _job(jb: dict) -> list:
@@ -105,15 +111,11 @@ def _job(jb: dict) -> list:
              'test H_uncal | test H | test AUSUC | gamma | '
              'wall s (median) | time ratio |',
              '|---|---|---|---|---|---|---|---|---|---|---|---|']
-    for r in jb['rows']:
-        lines.append(
-            f'| {r["recipe"]} | {r["width"]} | {r["protocols"]} | '
-            f'{r["val_T1"]:.2f} | {r["val_H"]:.2f} | {r["T1"]:.2f} | '
-            f'{r["H_uncal"]:.2f} | {r["H"]:.2f} | {r["AUSUC"]:.2f} | '
-            f'{r["gamma"]:.4g} | {r["wall_s"]:.1f} | '
-            f'{r["wall_s"] / jb["rows"][0]["wall_s"]:.3f} |')
-    return lines + ['', 'Config / 16-channel wall time: '
-                    f'**{jb["ratio"]:.3f}**.', '']
+    return lines + _timed_rows(jb, lambda r: (
+        f'{r["recipe"]} | {r["width"]} | {r["protocols"]} | '
+        f'{r["val_T1"]:.2f} | {r["val_H"]:.2f} | {r["T1"]:.2f} | '
+        f'{r["H_uncal"]:.2f} | {r["H"]:.2f} | {r["AUSUC"]:.2f} | '
+        f'{r["gamma"]:.4g}'))
 
 
 def _extraction(e: dict) -> list:
