@@ -5,7 +5,8 @@
 #   bash tools/analysis_tools/gpu_check.sh [OUT_DIR]
 # 1. crafted vs LinearClsHead training steps, ResNet-101 and Lite0, fp32/AMP,
 #    default/channels-last memory format;
-# 2. the stage cache against full fine-tuning (benchmark.py --only stages);
+# 2. the stage cache against full fine-tuning (.dev_scripts/benchmark.py
+#    --only stages);
 # 3. with more than one GPU: the tiny ShapesZSL job on 1 and on N processes
 #    (tools/dist_train.sh), whose tables must agree.
 set -uo pipefail
@@ -18,7 +19,7 @@ GPUS=$(nvidia-smi --list-gpus | wc -l)
 echo "== 1. step time"
 timeout 180 python tools/analysis_tools/gpu_step_check.py | tee "$OUT/steps.md"
 echo "== 2. stage cache vs fine-tuning"
-timeout 240 python tools/analysis_tools/benchmark.py --only stages \
+timeout 240 python .dev_scripts/benchmark.py --only stages \
     --device cuda --out "$OUT/stages" | tail -n 15
 if [ "$GPUS" -gt 1 ]; then
     echo "== 3. 1 GPU vs $GPUS processes"

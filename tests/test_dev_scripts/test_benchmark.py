@@ -1,15 +1,22 @@
 """The benchmark script keeps working (tiny sizes; no timing assertions)."""
+import importlib
+import importlib.util
 import json
 import os.path as osp
+import sys
 
 import pytest
 
 from tests.conftest import CUB_REAL, REPO, run_tool
 
+DEV_SCRIPTS = osp.join(REPO, '.dev_scripts')
+# absolute: run_tool's join with tools/ keeps it as it is
+BENCHMARK = osp.join(DEV_SCRIPTS, 'benchmark.py')
+
 
 def test_benchmark_tiny_mode(tmp_path, shapes_root):
     out = tmp_path / 'bench'
-    proc = run_tool('analysis_tools/benchmark.py', '--tiny', '--out', out,
+    proc = run_tool(BENCHMARK, '--tiny', '--out', out,
                     '--data-root', shapes_root, '--only', 'overhead',
                     'metric', 'accuracy', 'extraction', 'recipe',
                     timeout=1800)
@@ -55,21 +62,22 @@ def test_benchmark_tiny_mode(tmp_path, shapes_root):
         assert 'cub_real' in extraction['reason']
         assert 'Skipped:' in text
     assert '## GZSLMetric vs a 200-gamma loop' in text
-    # the main job's recipe against the one before issue 16, val protocol
+    # the main job's recipe against the 16-channel recipe, val protocol
     recipe = report['recipe']
-    old, new = recipe['rows']
-    assert (old['recipe'], new['recipe']) == ('old', 'new')
-    assert (old['width'], old['channels_last']) == (16, False)
-    # the old recipe keeps plain cross-entropy; the config's smooths labels
-    assert (old['label_smoothing'], new['label_smoothing']) == (0.0, 0.1)
-    assert recipe['ratio'] == new['wall_s'] / old['wall_s'] > 0
+    base, config = recipe['rows']
+    assert (base['recipe'], config['recipe']) == ('16-channel', 'config')
+    assert (base['width'], base['channels_last']) == (16, False)
+    # the 16-channel recipe keeps plain cross-entropy; the config's smooths
+    # labels
+    assert (base['label_smoothing'], config['label_smoothing']) == (0.0, 0.1)
+    assert recipe['ratio'] == config['wall_s'] / base['wall_s'] > 0
     assert '## The main job: its recipe against' in text
     assert 'benchmark.md' in proc.stdout
 
 
 def test_benchmark_stages_tiny_mode(tmp_path):
     out = tmp_path / 'bench'
-    run_tool('analysis_tools/benchmark.py', '--tiny', '--only', 'stages',
+    run_tool(BENCHMARK, '--tiny', '--only', 'stages',
              '--out', out, env={'OMP_NUM_THREADS': '1'})
     stages = json.loads((out / 'benchmark.json').read_text())['stages']
     text = (out / 'benchmark.md').read_text()
@@ -89,29 +97,30 @@ def test_benchmark_stages_tiny_mode(tmp_path):
 
 
 def test_benchmark_whole_job_tiny_mode(tmp_path, shapes_root):
-    """Two threads: the new job trains its protocols at once, the old job
-    and the new recipe in turn do not."""
+    """Two threads: the config's job trains its protocols at once, the
+    16-channel job and the config in turn do not."""
     out = tmp_path / 'bench'
-    run_tool('analysis_tools/benchmark.py', '--tiny', '--only', 'job',
+    run_tool(BENCHMARK, '--tiny', '--only', 'job',
              '--out', out, '--data-root', shapes_root,
              env={'OMP_NUM_THREADS': '2'})
     job = json.loads((out / 'benchmark.json').read_text())['job']
-    old, turn, new = job['rows']
-    assert [r['recipe'] for r in job['rows']] == ['old', 'new in turn', 'new']
+    base, turn, config = job['rows']
+    assert [r['recipe'] for r in job['rows']] == [
+        '16-channel', 'config in turn', 'config']
     assert [r['protocols'] for r in job['rows']] == [
         'in turn', 'in turn', 'at once']
-    assert (old['width'], new['width']) == (16, 8)
+    assert (base['width'], config['width']) == (16, 8)
     assert job['threads'] == 2
-    assert job['ratio'] == new['wall_s'] / old['wall_s'] > 0
+    assert job['ratio'] == config['wall_s'] / base['wall_s'] > 0
     for row in job['rows']:
         assert 0 <= row['H'] <= 100 and 0 <= row['val_H'] <= 100
-    assert '## The whole main job against the one before issue 16' in (
+    assert '## The whole main job against the 16-channel job' in (
         out / 'benchmark.md').read_text()
 
 
 def test_benchmark_extraction_skipped_without_shared_data(tmp_path):
     out = tmp_path / 'bench'
-    run_tool('analysis_tools/benchmark.py', '--tiny', '--only', 'extraction',
+    run_tool(BENCHMARK, '--tiny', '--only', 'extraction',
              '--out', out, env=dict(MMZSL_SHARED_DATA=str(tmp_path / 'none')))
     extraction = json.loads(
         (out / 'benchmark.json').read_text())['extraction']
@@ -120,39 +129,46 @@ def test_benchmark_extraction_skipped_without_shared_data(tmp_path):
     assert 'Skipped:' in (out / 'benchmark.md').read_text()
 
 
-def _benchmark_module():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_tool',
-        osp.join(REPO, 'tools', 'analysis_tools', 'benchmark.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
+def _benchmarks(module: str):
+    """``.dev_scripts/benchmarks/<module>.py``, its package loaded from the
+    file path (``.dev_scripts`` is no importable name)."""
+    package = 'dev_benchmarks'
+    if package not in sys.modules:
+        folder = osp.join(DEV_SCRIPTS, 'benchmarks')
+        spec = importlib.util.spec_from_file_location(
+            package, osp.join(folder, '__init__.py'),
+            submodule_search_locations=[folder])
+        sys.modules[package] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[package])
+    return importlib.import_module(f'{package}.{module}')
 
 
-def test_benchmark_cfg_options_change_the_new_recipe_only(tmp_path):
-    """A candidate is timed against the old recipe as it was: the overrides
-    reach the new recipe (with the cosine's T_max following the epochs)
-    and never the old one."""
-    tool = _benchmark_module()
+def test_benchmark_cfg_options_change_the_config_recipe_only(tmp_path):
+    """A candidate is timed against the 16-channel recipe as it is: the
+    overrides reach the config's recipe (with the cosine's T_max following
+    the epochs) and never the 16-channel one."""
+    recipe = _benchmarks('recipe')
+    report = _benchmarks('report')
     options = {'train_cfg.max_epochs': 16, 'model.backbone.base_channels': 12}
-    new = tool.recipe_config('new', 'full', str(tmp_path), 'data', options)
-    old = tool.recipe_config('old', 'full', str(tmp_path), 'data', options)
-    plain = tool.recipe_config('new', 'full', str(tmp_path), 'data')
-    assert (new.train_cfg.max_epochs, new.train_cfg.val_interval,
-            new.param_scheduler.T_max) == (16, 16, 16)
-    assert new.model.backbone.base_channels == 12
-    assert (old.train_cfg.max_epochs, old.param_scheduler.T_max) == (12, 12)
-    assert old.model.backbone.base_channels == 16
+    config = recipe.recipe_config('config', 'full', str(tmp_path), 'data',
+                                  options)
+    base = recipe.recipe_config('16-channel', 'full', str(tmp_path), 'data',
+                                options)
+    plain = recipe.recipe_config('config', 'full', str(tmp_path), 'data')
+    assert (config.train_cfg.max_epochs, config.train_cfg.val_interval,
+            config.param_scheduler.T_max) == (16, 16, 16)
+    assert config.model.backbone.base_channels == 12
+    assert (base.train_cfg.max_epochs, base.param_scheduler.T_max) == (12, 12)
+    assert base.model.backbone.base_channels == 16
     assert (plain.train_cfg.max_epochs,
             plain.model.backbone.base_channels) == (14, 8)  # the config's
-    lines = tool._options_line(dict(cfg_options=options))
+    lines = report._options_line(dict(cfg_options=options))
     assert 'train_cfg.max_epochs=16' in lines[0]
-    assert tool._options_line(dict(cfg_options={})) == []
+    assert report._options_line(dict(cfg_options={})) == []
 
 
 def test_benchmark_cfg_options_need_the_recipe_or_job_part(tmp_path):
-    proc = run_tool('analysis_tools/benchmark.py', '--tiny', '--only',
+    proc = run_tool(BENCHMARK, '--tiny', '--only',
                     'metric', '--cfg-options', 'train_cfg.max_epochs=16',
                     '--out', tmp_path, check=False)
     assert proc.returncode == 2
