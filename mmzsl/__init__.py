@@ -10,8 +10,6 @@ from .utils.setup_env import check_environment
 check_environment()
 
 from . import apis, datasets, engine, evaluation, models  # noqa: E402,F401
-from .package_files import get_config_path, register_with_mmengine  # noqa
-
-register_with_mmengine()
+from .package_files import get_config_path  # noqa: E402
 
 __all__ = ['__version__', 'get_config_path']

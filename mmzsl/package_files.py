@@ -61,13 +61,3 @@ def get_config_path(name: str) -> str:
         f'mmzsl has no config {name!r} in {configs_dir}; its configs are '
         f'{", ".join(_config_names(configs_dir))}.')
 
-
-def register_with_mmengine() -> None:
-    """Let ``'mmzsl::crafting/...py'`` bases resolve: mmengine reads
-    ``pkg::`` bases only of the packages in its table, from
-    ``<package>/.mim/configs``. A config is parsed before its
-    ``custom_imports`` run, so this holds only where mmzsl was imported
-    before the config was read (mmzsl's tools, ``mim train mmzsl``, a
-    script that imports mmzsl first)."""
-    from mmengine.config.utils import MODULE2PACKAGE
-    MODULE2PACKAGE.setdefault('mmzsl', 'mmzsl')
