@@ -7,8 +7,7 @@ from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 ROOT = osp.dirname(osp.abspath(__file__))
-# what mim and mmengine's ``pkg::`` lookup read from ``<package>/.mim``, as
-# mmpretrain ships them
+# what mim reads from ``<package>/.mim`` (mmpretrain ships the same)
 MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
@@ -31,21 +30,22 @@ def link_mim_files() -> None:
         src, dst = osp.join(ROOT, name), osp.join(mim_dir, name)
         if not osp.exists(src) or osp.islink(dst):
             continue
-        if osp.isdir(dst):
-            shutil.rmtree(dst)
-        elif osp.exists(dst):
-            os.remove(dst)
+        remove(dst)
         try:
             os.symlink(osp.relpath(src, mim_dir), dst)
         except OSError:  # no symlinks (Windows without the privilege)
             copy_mim_file(src, dst)
 
 
+def remove(path: str) -> None:
+    if osp.isdir(path) and not osp.islink(path):
+        shutil.rmtree(path)
+    elif osp.lexists(path):
+        os.remove(path)
+
+
 def copy_mim_file(src: str, dst: str) -> None:
-    if osp.isdir(dst) and not osp.islink(dst):
-        shutil.rmtree(dst)
-    elif osp.lexists(dst):
-        os.remove(dst)
+    remove(dst)
     if osp.isdir(src):
         shutil.copytree(
             src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
