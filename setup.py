@@ -1,7 +1,14 @@
 """Install mmzsl: ``pip install -e ".[lite,tests]"`` (see README.md)."""
+import os
 import os.path as osp
+import shutil
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+
+ROOT = osp.dirname(osp.abspath(__file__))
+# what mim reads from ``<package>/.mim`` (mmpretrain ships the same)
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def read_version_file() -> dict:
@@ -13,6 +20,56 @@ def read_version_file() -> dict:
         exec(f.read(), scope)
     return scope
 
+
+def link_mim_files() -> None:
+    """``mmzsl/.mim/<file>`` -> ``<file>`` in the source tree: an editable
+    install then serves the clone's configs and tools as they are edited."""
+    mim_dir = osp.join(ROOT, 'mmzsl', '.mim')
+    os.makedirs(mim_dir, exist_ok=True)
+    for name in MIM_FILES:
+        src, dst = osp.join(ROOT, name), osp.join(mim_dir, name)
+        if not osp.exists(src) or osp.islink(dst):
+            continue
+        remove(dst)
+        try:
+            os.symlink(osp.relpath(src, mim_dir), dst)
+        except OSError:  # no symlinks (Windows without the privilege)
+            copy_mim_file(src, dst)
+
+
+def remove(path: str) -> None:
+    if osp.isdir(path) and not osp.islink(path):
+        shutil.rmtree(path)
+    elif osp.lexists(path):
+        os.remove(path)
+
+
+def copy_mim_file(src: str, dst: str) -> None:
+    remove(dst)
+    if osp.isdir(src):
+        shutil.copytree(
+            src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+    else:
+        shutil.copyfile(src, dst)
+
+
+class BuildPyWithMim(build_py):
+    """A wheel gets copies of the configs, tools and model index in
+    ``mmzsl/.mim`` (the build directory's, never the clone's, so that a
+    clone's editable install keeps its links)."""
+
+    def run(self):
+        super().run()
+        if getattr(self, 'editable_mode', False):
+            return
+        mim_dir = osp.join(self.build_lib, 'mmzsl', '.mim')
+        os.makedirs(mim_dir, exist_ok=True)
+        for name in MIM_FILES:
+            if osp.exists(osp.join(ROOT, name)):
+                copy_mim_file(osp.join(ROOT, name), osp.join(mim_dir, name))
+
+
+link_mim_files()
 
 VERSION = read_version_file()
 # the ranges `import mmzsl` checks; the tests extra pins the tested versions
@@ -36,7 +93,12 @@ setup(
     if osp.exists('README.md') else '',
     long_description_content_type='text/markdown',
     python_requires='>=3.8',
-    packages=find_packages(exclude=('configs', 'tools', 'tests')),
+    # configs and tools ship in mmzsl/.mim (BuildPyWithMim); tests do not
+    packages=find_packages(
+        exclude=('configs', 'configs.*', 'tools', 'tools.*', 'tests',
+                 'tests.*', 'projects', 'projects.*', 'examples',
+                 'examples.*')),
+    cmdclass={'build_py': BuildPyWithMim},
     install_requires=[
         'torch>=2.0',
         'torchvision',
@@ -61,6 +123,8 @@ setup(
         'lite0': LITE0,
         # DarkNet-53 configs: mmpretrain's TIMMBackbone needs timm
         'timm': ['timm>=0.9'],
+        # ``mim train mmzsl CONFIG`` (mim runs mmzsl/.mim/tools/train.py)
+        'mim': ['openmim'],
         # pytest-xdist: the suite runs on one worker per core (pytest.ini);
         # efficientnet_lite_pytorch: the reference implementation of the
         # Lite0 weights, to test the key mapping against

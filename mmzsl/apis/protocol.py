@@ -41,6 +41,7 @@ from mmengine.runner import Runner, find_latest_checkpoint
 from mmengine.utils import import_modules_from_strings
 
 from mmzsl.datasets import bind_stage_cache
+from mmzsl.engine.protocol_guard import mark_protocol_runner
 from mmzsl.utils import (CALIBRATION_FILE, discard_run_on_early_failure,
                          innermost_dataset_cfg, read_gamma,
                          write_json_atomic)
@@ -159,6 +160,8 @@ def build_runner(cfg: Config) -> Runner:
         from mmzsl.engine.hooks import StageCacheCheckHook
         hook = StageCacheCheckHook()
         runner.register_hook(hook, hook.priority)
+    # the crafting hooks refuse to train a runner without this mark
+    mark_protocol_runner(runner)
     return runner
 
 

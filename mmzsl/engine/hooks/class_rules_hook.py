@@ -3,6 +3,7 @@ from mmengine.dist import get_world_size
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
+from ..protocol_guard import refuse_unmarked_training
 from .utils import get_crafted_head, get_zsl_dataset
 
 
@@ -16,13 +17,19 @@ class SetClassRulesHook(Hook):
     validation and testing, the evaluated dataset must describe the same
     classes, seen set and unseen set as the head, otherwise an error says
     what differs. A head without rules at test time (no checkpoint loaded)
-    takes them from the evaluated dataset.
+    takes them from the evaluated dataset. A training run of a Runner that
+    mmzsl's protocol runner did not build stops before it starts
+    (:mod:`mmzsl.engine.protocol_guard`).
 
     Examples:
         >>> custom_hooks = [dict(type='SetClassRulesHook')]
     """
 
     priority = 'VERY_HIGH'
+
+    def before_run(self, runner) -> None:
+        # a generic entry point would train half the protocol: stop it
+        refuse_unmarked_training(runner)
 
     def before_train(self, runner) -> None:
         head = get_crafted_head(runner.model)

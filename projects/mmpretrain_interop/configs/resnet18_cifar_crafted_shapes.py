@@ -1,7 +1,7 @@
 # An mmpretrain project that uses mmzsl: mmpretrain's own base configs
 # (``mmpretrain::``), mmzsl's components through ``custom_imports``.
-# Runs with mmzsl's tools/train.py or with mmpretrain's own tools/train.py
-# (the latter runs the config as written: the val protocol).
+# Trains with mmzsl's tools/train.py (both protocols); mmpretrain's own
+# tools/train.py would train the val protocol only, and stops at once.
 _base_ = [
     'mmpretrain::_base_/models/resnet18_cifar.py',
     'mmpretrain::_base_/default_runtime.py',
