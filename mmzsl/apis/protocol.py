@@ -15,6 +15,14 @@ benchmarks prescribe:
    metrics go to ``<work_dir>/zsl_results.json`` and the seen-unseen curve
    to ``<work_dir>/zsl_curve.png``.
 
+``gamma`` has one carrier between the protocols, ``calibration.json``:
+the test protocol's config names that file in its CalibrationHook
+(:func:`protocol_config`), the hook writes the value into the head (so the
+checkpoints carry it), the head stamps it on each prediction
+(``zsl_gamma``) and ``GZSLMetric(gamma='model')`` reports it. When the
+protocols train at the same time, a pipe only says *when* the file is
+ready.
+
 The protocols run in turn (:mod:`.protocol_train`) or, on a CPU with two or
 more threads, at the same time (:mod:`.protocol_concurrent`). Each
 protocol's config is derived in :mod:`.protocol_derive`; the results are
