@@ -16,7 +16,8 @@ import os
 import os.path as osp
 from typing import List, Sequence
 
-from .protocol import CURVE_FILE, PROTOCOLS, RESULTS_FILE
+from .protocol_derive import PROTOCOLS
+from .protocol_results import CURVE_FILE, RESULTS_FILE
 
 __all__ = ['checkpoint_test_dir', 'job_files', 'job_is_finished',
            'remove_job_files', 'training_job_files']

@@ -1,6 +1,6 @@
 """Compute the visual rules of the crafted head before training."""
 import copy
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -88,23 +88,10 @@ class VisualPrototypeHook(Hook):
             for t in pipeline
         ])
 
-    @torch.no_grad()
-    def compute_prototypes(self, runner) -> np.ndarray:
-        """Return the ``(num_classes, D)`` prototype table."""
-        head = get_crafted_head(runner.model)
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        dataset = copy.copy(get_zsl_dataset(runner.train_dataloader))
-        dataset.pipeline = self._pipeline(runner)
-        seen, unseen = head.seen_ids, head.unseen_ids
-        rank, world_size = get_dist_info()
-        indices = list(range(rank, len(dataset), world_size))
-        loader = DataLoader(
-            Subset(dataset, indices),
-            batch_size=self.batch_size,
-            shuffle=False,
-            num_workers=0,
-            collate_fn=pseudo_collate)
+    @staticmethod
+    def _class_sums(model, head, loader) -> Tuple[torch.Tensor, np.ndarray]:
+        """Per-class sums and counts of the features of ``loader``'s images,
+        summed over the ranks."""
         device = next(model.parameters()).device
         sums = torch.zeros(head.num_classes, head.prototype_dim,
                            dtype=torch.float64, device=device)
@@ -131,7 +118,12 @@ class VisualPrototypeHook(Hook):
             model.train(was_training)
         all_reduce(sums)
         all_reduce(counts)
-        counts = counts.cpu().numpy()
+        return sums, counts.cpu().numpy()
+
+    @staticmethod
+    def _check_counts(counts: np.ndarray, seen, dataset) -> None:
+        """Every training image is of a seen class, every seen class has
+        one."""
         outside = sorted(set(np.flatnonzero(counts)) - set(seen))
         if outside:
             raise ValueError(
@@ -143,6 +135,26 @@ class VisualPrototypeHook(Hook):
             raise ValueError(
                 f'seen classes {names} have no training image: their visual '
                 'prototypes cannot be computed. Check the training split.')
+
+    @torch.no_grad()
+    def compute_prototypes(self, runner) -> np.ndarray:
+        """Return the ``(num_classes, D)`` prototype table."""
+        head = get_crafted_head(runner.model)
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        dataset = copy.copy(get_zsl_dataset(runner.train_dataloader))
+        dataset.pipeline = self._pipeline(runner)
+        seen, unseen = head.seen_ids, head.unseen_ids
+        rank, world_size = get_dist_info()
+        indices = list(range(rank, len(dataset), world_size))
+        loader = DataLoader(
+            Subset(dataset, indices),
+            batch_size=self.batch_size,
+            shuffle=False,
+            num_workers=0,
+            collate_fn=pseudo_collate)
+        sums, counts = self._class_sums(model, head, loader)
+        self._check_counts(counts, seen, dataset)
         table = np.zeros((head.num_classes, head.prototype_dim))
         sums = sums.cpu().numpy()
         table[list(seen)] = sums[list(seen)] / counts[list(seen), None]

@@ -227,18 +227,21 @@ class GZSLMetric(BaseMetric):
             metrics['gamma'] = gamma
             self.last_operating_point = point
         self.last_curve = curve
-
         if self.curve_file is not None:
-            if curve is None:
-                print_log(
-                    'GZSLMetric: no seen-unseen curve to save to '
-                    f'{self.curve_file} (needs seen and unseen images).',
-                    logger='current',
-                    level=logging.WARNING)
-            else:
-                save_curve(curve, self.curve_file, self.last_operating_point,
-                           uncalibrated=groups)
+            self._save_curve(curve, groups)
         return metrics
+
+    def _save_curve(self, curve: Optional[SeenUnseenCurve],
+                    uncalibrated: GZSLAccuracy) -> None:
+        if curve is None:
+            print_log(
+                'GZSLMetric: no seen-unseen curve to save to '
+                f'{self.curve_file} (needs seen and unseen images).',
+                logger='current',
+                level=logging.WARNING)
+        else:
+            save_curve(curve, self.curve_file, self.last_operating_point,
+                       uncalibrated=uncalibrated)
 
     def _resolve_gamma(self, sample_gammas: np.ndarray,
                        curve: Optional[SeenUnseenCurve]) -> Optional[float]:

@@ -1,11 +1,8 @@
-import copy
-
+"""Each protocol's config, derived from a crafting config."""
 import pytest
-import torch
 from mmengine.config import Config
 
-from mmzsl.apis import format_table, protocol_config, train_zsl
-from mmzsl.apis.protocol import concurrent_by_default, concurrent_threads
+from mmzsl.apis import protocol_config
 from tests.conftest import TINY_CONFIG
 
 
@@ -47,35 +44,3 @@ def test_test_protocol_refuses_gamma_chosen_on_test(cfg):
 def test_unknown_protocol(cfg):
     with pytest.raises(ValueError, match="'dev'"):
         protocol_config(cfg, 'dev')
-
-
-def test_format_table():
-    table = format_table({'zsl/T1': 91.234, 'zsl/H': 80.0, 'zsl/gamma': 0.5})
-    lines = table.splitlines()
-    assert 'T1' in lines[1] and 'H' in lines[1] and 'gamma' in lines[1]
-    assert '91.23' in lines[3] and '80.00' in lines[3] and '0.5' in lines[3]
-
-
-def test_protocols_at_once_only_on_one_cpu_process(cfg):
-    assert concurrent_threads(2) == (1, 1)
-    assert concurrent_threads(3) == (1, 2)  # the test protocol is longer
-    assert concurrent_threads(16) == (8, 8)
-    assert concurrent_threads(1) == (1, 1)
-    threads = torch.get_num_threads()
-    try:
-        torch.set_num_threads(1)
-        assert not concurrent_by_default(cfg)  # one thread: in turn
-        torch.set_num_threads(2)
-        assert concurrent_by_default(cfg) is not torch.cuda.is_available()
-        # a closed-form fit takes seconds: in turn
-        closed_form = copy.deepcopy(cfg)
-        closed_form.train_cfg = dict(type='ClosedFormTrainLoop')
-        assert not concurrent_by_default(closed_form)
-        # a launcher, even of one process: a second process would join
-        # its process group
-        cfg.launcher = 'pytorch'
-        assert not concurrent_by_default(cfg)
-        with pytest.raises(ValueError, match='distributed'):
-            train_zsl(cfg, concurrent=True)
-    finally:
-        torch.set_num_threads(threads)
