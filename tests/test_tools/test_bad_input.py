@@ -325,6 +325,21 @@ def test_cfg_options_key_that_matches_nothing(tmp_path, tool,
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.parametrize('tool,option', [
+    ('train.py', '--cfg-options'), ('test.py', '--cfg-options'),
+    ('analysis_tools/val_sweep.py', '--set')])
+def test_cfg_options_name_an_unknown_hook_type(tmp_path, tool, option,
+                                               fake_checkpoint):
+    args = [fake_checkpoint] if tool == 'test.py' else []
+    proc = run_tool(tool, TINY_CONFIG, *args, '--work-dir', tmp_path / 'run',
+                    option, 'custom_hooks.ChannelLastHook.enable=False',
+                    check=False)
+    assert_one_line_error(proc, "no hook of type 'ChannelLastHook'",
+                          "did you mean 'ChannelsLastHook'?",
+                          '1: VisualPrototypeHook', '5: ChannelsLastHook')
+    assert not (tmp_path / 'run').exists()
+
+
 @pytest.mark.parametrize('tool', ['misc/check_zsl_data.py',
                                   'misc/extract_features.py'])
 def test_cfg_options_key_typo_in_the_data_tools(tool):
