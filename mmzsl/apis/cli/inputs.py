@@ -19,7 +19,6 @@ _LAUNCHER_TOOL = {
 }
 
 
-
 def load_config(path: str) -> Config:
     """Read a config file (its types are checked by
     :func:`check_registry_types` once the options are merged).
@@ -207,7 +206,6 @@ def check_launcher(launcher: str) -> None:
         raise CLIError(
             f'--launcher {launcher} without CUDA GPUs is not supported',
             'on CPU use tools/dist_train.sh (torchrun, --launcher pytorch)')
-
 
 
 def check_module_names(model: torch.nn.Module, names: Sequence[str],

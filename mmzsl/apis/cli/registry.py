@@ -77,7 +77,6 @@ def check_registry_types(cfg: Config) -> None:
             'custom_imports')
 
 
-
 def registered(name) -> Optional[list]:
     """The registered objects called ``name`` (a type of a config), or
     None for an import path or an object mmengine builds as given."""

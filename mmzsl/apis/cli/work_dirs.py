@@ -22,7 +22,6 @@ def check_work_dir(work_dir: str, option: str = '--work-dir') -> None:
                    'yet) for the logs, checkpoints and results')
 
 
-
 def check_earlier_job(work_dir: str, protocols: Sequence[str],
                       resume: Union[None, str], overwrite: bool
                       ) -> List[str]:
