@@ -55,7 +55,9 @@ def parse_args():
         '--cfg-options',
         nargs='+',
         action=DictAction,
-        help='override settings in the config, key=value pairs')
+        help='override settings in the config, key=value pairs; a hook of '
+        'custom_hooks by its type, e.g. '
+        'custom_hooks.ChannelsLastHook.enable=False')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -37,6 +37,17 @@ def parse_args():
         description='Train a crafted zero-shot learner')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
+    add_protocol_args(parser)
+    add_mmpretrain_args(parser)
+    add_debug_flag(parser)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def add_protocol_args(parser: argparse.ArgumentParser) -> None:
+    """The protocols to run, gamma, and what to do with an earlier job."""
     parser.add_argument(
         '--protocol',
         choices=['both', 'val', 'test'],
@@ -79,6 +90,10 @@ def parse_args():
         help='train the two protocols at the same time wherever the '
         'default would not (one thread, a closed-form fit); not with a '
         'launcher')
+
+
+def add_mmpretrain_args(parser: argparse.ArgumentParser) -> None:
+    """The flags of mmpretrain's tools/train.py."""
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -99,18 +114,15 @@ def parse_args():
         '--cfg-options',
         nargs='+',
         action=DictAction,
-        help='override settings in the config, key=value pairs')
+        help='override settings in the config, key=value pairs; a hook of '
+        'custom_hooks by its type, e.g. '
+        'custom_hooks.ChannelsLastHook.enable=False')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    add_debug_flag(parser)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
 
 
 def merge_args(cfg, args):

@@ -8,7 +8,8 @@ import pytest
 from mmengine.config import Config
 
 import mmzsl  # noqa: F401  (registers the components)
-from mmzsl.apis import preflight
+from mmzsl.apis.preflight import data as preflight_data
+from mmzsl.apis.preflight import images as preflight_images
 from mmzsl.apis.cli import CLIError
 from mmzsl.apis.preflight import (check_checkpoint_config, check_zsl_data,
                                   unreadable_images)
@@ -103,9 +104,10 @@ def test_images_to_extract_are_decoded_fully(monkeypatch, pending):
                       '001.Black_footed_Albatross',
                       'Black_Footed_Albatross_0001_796111.jpg')
     assert osp.isfile(victim)
-    monkeypatch.setattr(preflight, '_extraction_pending',
+    monkeypatch.setattr(preflight_data, '_extraction_pending',
                         lambda *args: pending)
-    monkeypatch.setattr(preflight, '_decodes', lambda path: path != victim)
+    monkeypatch.setattr(preflight_images, '_decodes',
+                        lambda path: path != victim)
     if not pending:  # a cache is there: headers only
         check_zsl_data(cfg)
         return

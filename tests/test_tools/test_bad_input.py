@@ -325,6 +325,21 @@ def test_cfg_options_key_that_matches_nothing(tmp_path, tool,
     assert not (tmp_path / 'run').exists()
 
 
+@pytest.mark.parametrize('tool,option', [
+    ('train.py', '--cfg-options'), ('test.py', '--cfg-options'),
+    ('analysis_tools/val_sweep.py', '--set')])
+def test_cfg_options_name_an_unknown_hook_type(tmp_path, tool, option,
+                                               fake_checkpoint):
+    args = [fake_checkpoint] if tool == 'test.py' else []
+    proc = run_tool(tool, TINY_CONFIG, *args, '--work-dir', tmp_path / 'run',
+                    option, 'custom_hooks.ChannelLastHook.enable=False',
+                    check=False)
+    assert_one_line_error(proc, "no hook of type 'ChannelLastHook'",
+                          "did you mean 'ChannelsLastHook'?",
+                          '1: VisualPrototypeHook', '5: ChannelsLastHook')
+    assert not (tmp_path / 'run').exists()
+
+
 @pytest.mark.parametrize('tool', ['misc/check_zsl_data.py',
                                   'misc/extract_features.py'])
 def test_cfg_options_key_typo_in_the_data_tools(tool):
@@ -425,15 +440,9 @@ def test_compare_methods_options_for_one_config(tmp_path, item, fragments):
 
 
 def test_compare_methods_options_reach_their_config_only():
-    import importlib.util
-    tools = osp.join(osp.dirname(TINY_CONFIG), '..', '..', '..', 'tools',
-                     'analysis_tools')
-    spec = importlib.util.spec_from_file_location(
-        'compare_methods', osp.join(tools, 'compare_methods.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from mmzsl.apis.compare import options_per_config
     configs = ['configs/a/eszsl_x.py', 'configs/b/ale_x.py']
-    assert tool.options_per_config(configs, [
+    assert options_per_config(configs, [
         ['ale_x', 'train_cfg.max_epochs=10'],
         ['configs/b/ale_x.py', 'param_scheduler.T_max=10'],
     ]) == {'configs/a/eszsl_x.py': [],

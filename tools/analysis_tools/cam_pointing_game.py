@@ -244,8 +244,81 @@ def build_dataset(cfg, split: str):
     return DATASETS.build(ds_cfg), masks
 
 
-def main():
-    args = parse_args()
+class PointingGame:
+    """The hits of the CAM maximum, the image centre and a seeded random
+    point on the objects of the images scored so far.
+
+    Args:
+        cam (CraftedCAM): the CAM of the predicted class.
+        seed (int): seed of the random-point baseline.
+        pipeline (list): the test pipeline (boxes only).
+        load (callable): its image loading transform (boxes only).
+        boxes (tuple): ``(boxes, box_file, data_root)`` of
+            :func:`read_boxes`, or None for object masks.
+    """
+
+    def __init__(self, cam, seed: int, pipeline=None, load=None,
+                 boxes: Optional[tuple] = None) -> None:
+        self.cam, self.pipeline, self.load = cam, pipeline, load
+        self.boxes = boxes
+        self.rng = np.random.default_rng(seed)
+        self.hits = dict(cam=0, centre=0, random=0)
+        self.placement = dict(inside=0, cut=0, outside=0)
+        self.frames: Dict[Tuple[int, int], Frame] = {}
+
+    def score_mask(self, info: dict) -> None:
+        """Score an image of a dataset with object masks."""
+        mask = cv2.imread(info['mask_path'], cv2.IMREAD_GRAYSCALE) > 127
+        result = self.cam(info['img_path'])
+        heat = cv2.resize(result['cam'], mask.shape[::-1])
+        (row, col), = cam_peaks([heat])
+        height, width = mask.shape
+        self.hits['cam'] += bool(mask[row, col])
+        self.hits['centre'] += bool(mask[height // 2, width // 2])
+        self.hits['random'] += bool(mask[self.rng.integers(height),
+                                         self.rng.integers(width)])
+
+    def frame(self, shape: Tuple[int, int]) -> Frame:
+        """The network input frame of an image of ``shape``."""
+        if shape not in self.frames:
+            try:
+                self.frames[shape] = input_frame(self.pipeline, *shape)
+            except ValueError as e:
+                raise CLIError(str(e), 'test with a pipeline of '
+                               'resizes and crops only')
+        return self.frames[shape]
+
+    def score_box(self, info: dict) -> None:
+        """Score an image of a dataset with bounding boxes."""
+        boxes, box_file, data_root = self.boxes
+        try:
+            box = box_of(info['img_path'], data_root, boxes, box_file)
+        except KeyError as e:
+            raise CLIError(e.args[0], f'give every image of the split '
+                           f'a box in {box_file}')
+        image = self.load(dict(img_path=info['img_path']))['img']
+        frame = self.frame(image.shape[:2])
+        result = self.cam(image)
+        if result['cam'].shape != (frame.height, frame.width):
+            raise CLIError(
+                f'the CAM of {info["img_path"]} is '
+                f'{result["cam"].shape[1]} x {result["cam"].shape[0]}, '
+                f'but the test pipeline gives {frame.width} x '
+                f'{frame.height} inputs: the boxes cannot be mapped',
+                'use a data preprocessor that does not pad')
+        region, status = box_to_frame(box, frame)
+        self.placement[status] += 1
+        (row, col), = cam_peaks([result['cam']])
+        height, width = frame.height, frame.width
+        self.hits['cam'] += point_in_box(row, col, region)
+        self.hits['centre'] += point_in_box(height // 2, width // 2, region)
+        self.hits['random'] += point_in_box(self.rng.integers(height),
+                                            self.rng.integers(width), region)
+
+
+def load_checked_config(args):
+    """The config with ``--cfg-options`` merged, its types and the
+    checkpoint checked."""
     cfg = load_config(args.config)
     if args.cfg_options:
         from mmengine.config import DictAction
@@ -255,16 +328,23 @@ def main():
                                                   *args.cfg_options]).o)
     check_registry_types(cfg)
     check_checkpoint(args.checkpoint)
-    dataset, masks = build_dataset(cfg, args.split)
-    kind = type(dataset).__name__
-    boxes = box_file = None
-    if not masks:
-        data_root = getattr(dataset, 'data_root', None) or ''
-        try:
-            boxes, box_file = read_boxes(data_root)
-        except (FileNotFoundError, ValueError) as e:
-            raise CLIError(f'{kind}: {e}', 'point the config at a dataset '
-                           'with masks or boxes')
+    return cfg
+
+
+def dataset_boxes(dataset, kind: str) -> tuple:
+    """``(boxes, box_file, data_root)`` of a dataset without masks."""
+    data_root = getattr(dataset, 'data_root', None) or ''
+    try:
+        boxes, box_file = read_boxes(data_root)
+    except (FileNotFoundError, ValueError) as e:
+        raise CLIError(f'{kind}: {e}', 'point the config at a dataset '
+                       'with masks or boxes')
+    return boxes, box_file, dataset.data_root
+
+
+def pick_images(dataset, args, kind: str) -> Tuple[list, int]:
+    """The indices of the images to score and how many the split has of
+    the classes asked for."""
     if len(dataset) and 'img_path' not in dataset.get_data_info(0):
         raise CLIError(f'{kind} holds no images (features?)',
                        'the pointing game needs an image dataset')
@@ -275,17 +355,19 @@ def main():
         i for i in range(len(dataset)) if args.all_classes
         or int(dataset.get_data_info(i)['gt_label']) in unseen
     ]
-    available = len(indices)
     if not indices:
         raise CLIError(
             f'split {args.split!r} of {kind} has no image of its unseen '
             f'classes ({len(dataset)} images in all)', 'use --all-classes, '
             'or a split with unseen images (test_unseen, test, val)')
+    available = len(indices)
     if args.limit is not None:
         indices = indices[:args.limit]
-    count = len(indices)
+    return indices, available
 
-    inferencer = ZeroShotInferencer(cfg, args.checkpoint)
+
+def check_rules(inferencer, dataset, args) -> None:
+    """The checkpoint's class rules are those of the split."""
     meta = dataset.metainfo
     problem = inferencer.head.rules_mismatch(dataset.class_embeddings,
                                              meta['seen_ids'],
@@ -296,6 +378,17 @@ def main():
             f'{args.checkpoint} ({problem})', 'a val-protocol checkpoint '
             'goes with --split val (or train), a test-protocol one with '
             'test_unseen, test, test_seen or trainval')
+
+
+def main():
+    args = parse_args()
+    cfg = load_checked_config(args)
+    dataset, masks = build_dataset(cfg, args.split)
+    kind = type(dataset).__name__
+    boxes = None if masks else dataset_boxes(dataset, kind)
+    indices, available = pick_images(dataset, args, kind)
+    inferencer = ZeroShotInferencer(cfg, args.checkpoint)
+    check_rules(inferencer, dataset, args)
     cam = CraftedCAM(inferencer, args.method, args.target_layers)
     pipeline = list(cfg.test_dataloader.dataset.pipeline)
     load = next((TRANSFORMS.build(t) for t in pipeline
@@ -303,57 +396,22 @@ def main():
     if not masks and load is None:
         raise CLIError('the test pipeline has no LoadImageFrom* transform',
                        'start test_dataloader.dataset.pipeline with one')
-    frames: Dict[Tuple[int, int], Frame] = {}
-    rng = np.random.default_rng(args.seed)
-    hits = dict(cam=0, centre=0, random=0)
-    placement = dict(inside=0, cut=0, outside=0)
+    game = PointingGame(cam, args.seed, pipeline, load, boxes)
     for n, i in enumerate(indices):
         info = dataset.get_data_info(i)
         if masks:
-            mask = cv2.imread(info['mask_path'], cv2.IMREAD_GRAYSCALE) > 127
-            result = cam(info['img_path'])
-            heat = cv2.resize(result['cam'], mask.shape[::-1])
-            (row, col), = cam_peaks([heat])
-            height, width = mask.shape
-            hits['cam'] += bool(mask[row, col])
-            hits['centre'] += bool(mask[height // 2, width // 2])
-            hits['random'] += bool(mask[rng.integers(height),
-                                        rng.integers(width)])
+            game.score_mask(info)
         else:
-            try:
-                box = box_of(info['img_path'], dataset.data_root, boxes,
-                             box_file)
-            except KeyError as e:
-                raise CLIError(e.args[0], f'give every image of the split '
-                               f'a box in {box_file}')
-            image = load(dict(img_path=info['img_path']))['img']
-            shape = image.shape[:2]
-            if shape not in frames:
-                try:
-                    frames[shape] = input_frame(pipeline, *shape)
-                except ValueError as e:
-                    raise CLIError(str(e), 'test with a pipeline of '
-                                   'resizes and crops only')
-            frame = frames[shape]
-            result = cam(image)
-            if result['cam'].shape != (frame.height, frame.width):
-                raise CLIError(
-                    f'the CAM of {info["img_path"]} is '
-                    f'{result["cam"].shape[1]} x {result["cam"].shape[0]}, '
-                    f'but the test pipeline gives {frame.width} x '
-                    f'{frame.height} inputs: the boxes cannot be mapped',
-                    'use a data preprocessor that does not pad')
-            region, status = box_to_frame(box, frame)
-            placement[status] += 1
-            (row, col), = cam_peaks([result['cam']])
-            height, width = frame.height, frame.width
-            hits['cam'] += point_in_box(row, col, region)
-            hits['centre'] += point_in_box(height // 2, width // 2, region)
-            hits['random'] += point_in_box(rng.integers(height),
-                                           rng.integers(width), region)
+            game.score_box(info)
         if (n + 1) % 50 == 0:
-            print(f'{n + 1}/{count} images', flush=True)
-    scores = {k: 100.0 * v / count for k, v in hits.items()}
+            print(f'{n + 1}/{len(indices)} images', flush=True)
+    report(args, game, len(indices), available, kind, masks)
+
+
+def report(args, game: PointingGame, count: int, available: int, kind: str,
+           masks: bool) -> None:
+    """Print the scores (and write them to ``--out``)."""
+    scores = {k: 100.0 * v / count for k, v in game.hits.items()}
     layers = ', '.join(args.target_layers or ['last backbone block'])
     which = 'all' if args.all_classes else 'unseen-class'
     print(f'pointing game on {count} {args.split} images '
@@ -363,27 +421,28 @@ def main():
           f'{"object masks" if masks else "bounding boxes"})')
     if not masks:
         sizes = ', '.join(sorted({f'{f.width} x {f.height}'
-                                  for f in frames.values()}))
+                                  for f in game.frames.values()}))
         print(f'boxes mapped into the network input ({sizes} px): '
-              f'{placement["inside"]} whole, {placement["cut"]} cut by the '
-              f'crop, {placement["outside"]} outside it')
+              f'{game.placement["inside"]} whole, {game.placement["cut"]} '
+              f'cut by the crop, {game.placement["outside"]} outside it')
     print('| CAM maximum | image centre | random point |')
     print(f'| {scores["cam"]:11.1f} | {scores["centre"]:12.1f} | '
           f'{scores["random"]:12.1f} |')
-    if args.out:
-        record = dict(
-            scores, images=count, available_images=available,
-            split=args.split, all_classes=args.all_classes,
-            method=args.method, target_layers=layers,
-            target_layer_names=list(args.target_layers or []),
-            dataset=kind, objects='masks' if masks else 'boxes',
-            hits={k: int(v) for k, v in hits.items()},
-            seed=args.seed, limit=args.limit,
-            config=args.config, checkpoint=args.checkpoint)
-        if not masks:
-            record['box_placement'] = placement
-        write_json_atomic(record, args.out)
-        print(f'written to {args.out}')
+    if not args.out:
+        return
+    record = dict(
+        scores, images=count, available_images=available,
+        split=args.split, all_classes=args.all_classes,
+        method=args.method, target_layers=layers,
+        target_layer_names=list(args.target_layers or []),
+        dataset=kind, objects='masks' if masks else 'boxes',
+        hits={k: int(v) for k, v in game.hits.items()},
+        seed=args.seed, limit=args.limit,
+        config=args.config, checkpoint=args.checkpoint)
+    if not masks:
+        record['box_placement'] = game.placement
+    write_json_atomic(record, args.out)
+    print(f'written to {args.out}')
 
 
 if __name__ == '__main__':

@@ -57,15 +57,32 @@ def main():
     cfg = load_config(args.config)
     merge_cfg_options(cfg, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-
     dataset_cfg, test_pipeline, extraction = image_dataset_cfg(cfg)
+    describe(cfg, args.config, dataset_cfg, extraction)
+    datasets, problems = build_splits(dataset_cfg)
+    if not datasets:
+        return report([], problems)
+    found, rows = protocol_problems(datasets, cfg.model.get('head', {}))
+    problems += found + header_problems(datasets)
+    if args.decode:
+        for split, ds in datasets.items():
+            problems += decode(ds, test_pipeline, args.decode, split)
+    any_ds = next(iter(datasets.values()))
+    print(f'  classes: {len(any_ds.metainfo["classes"])}, class embedding: '
+          f'{any_ds.class_embeddings.shape[1]} dims '
+          f'({getattr(any_ds, "class_embedding", "built in")})')
+    return report(rows, problems)
+
+
+def describe(cfg, config: str, dataset_cfg: dict, extraction) -> None:
+    """Print the dataset that is checked and its folders."""
     if extraction is not None:
         # cached features of a pretrained network: check the images they
         # are extracted from (building the feature dataset would extract)
-        print(f'{zsl_dataset_cfg(cfg)["type"]} of {args.config} reads '
+        print(f'{zsl_dataset_cfg(cfg)["type"]} of {config} reads '
               f'features extracted from {dataset_cfg["type"]} images; '
               'checking those images')
-    print(f'checking {dataset_cfg["type"]} of {args.config}')
+    print(f'checking {dataset_cfg["type"]} of {config}')
     if dataset_cfg.get('class_subset') is not None:
         print(f'  class_subset: {dataset_cfg["class_subset"]} (the '
               'published counts are those of the whole benchmark and are '
@@ -74,8 +91,12 @@ def main():
         if key in dataset_cfg:
             print(f'  {key}: {dataset_cfg[key]}')
 
+
+def build_splits(dataset_cfg: dict) -> tuple:
+    """Every split that builds, and the problems of those that do not
+    (one cause said once for all its splits)."""
     problems = []
-    failures = {}  # message -> splits, so that one cause is said once
+    failures = {}  # message -> splits
     datasets = {}
     for split in SPLITS:
         start = time.time()
@@ -91,29 +112,22 @@ def main():
         names = ', '.join(map(repr, splits))
         problems.append(f'split{"s" if len(splits) > 1 else ""} {names}: '
                         f'{message}')
-    if not datasets:
-        return report([], problems)
+    return datasets, problems
 
-    found, rows = protocol_problems(datasets, cfg.model.get('head', {}))
-    problems += found
-    # every image's header (and JPEGs without their end marker decoded)
+
+def header_problems(datasets: dict) -> list:
+    """Every image's header read (and JPEGs without their end marker
+    decoded): the unreadable ones, ten at most."""
     paths = image_paths(datasets.values())
     start = time.time()
     print(f'  reading the headers of {len(paths)} images ...', end='',
           flush=True)
     bad = unreadable_images(paths)
     print(f' {len(bad)} unreadable ({time.time() - start:.1f} s)')
-    problems += [f'image {path} {reason}' for path, reason in bad[:10]]
+    problems = [f'image {path} {reason}' for path, reason in bad[:10]]
     if len(bad) > 10:
         problems.append(f'... and {len(bad) - 10} more unreadable images')
-    if args.decode:
-        for split, ds in datasets.items():
-            problems += decode(ds, test_pipeline, args.decode, split)
-    any_ds = next(iter(datasets.values()))
-    print(f'  classes: {len(any_ds.metainfo["classes"])}, class embedding: '
-          f'{any_ds.class_embeddings.shape[1]} dims '
-          f'({getattr(any_ds, "class_embedding", "built in")})')
-    return report(rows, problems)
+    return problems
 
 
 def decode(ds, pipeline, num, split):
